@@ -1,0 +1,27 @@
+"""Time in JST. Every rule takes its moment as an argument; only views ask for the current one."""
+
+import datetime
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+
+JST = ZoneInfo("Asia/Tokyo")
+
+
+def now() -> datetime.datetime:
+    return timezone.now()
+
+
+def jst_date(moment: datetime.datetime) -> datetime.date:
+    """The calendar date of ``moment`` in Japan."""
+    return moment.astimezone(JST).date()
+
+
+def end_of_day(day: datetime.date) -> datetime.datetime:
+    """23:59:59.999999 JST of ``day``: the last moment a deadline on that day can fall."""
+    return datetime.datetime.combine(day, datetime.time.max, tzinfo=JST)
+
+
+def deadline_on(day: datetime.date, hour: int = 23, minute: int = 59) -> datetime.datetime:
+    """A deadline on ``day`` at ``hour:minute`` JST (23:59 unless the listing says otherwise)."""
+    return datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=JST)

@@ -1,0 +1,556 @@
+"""The listings and their taxonomies.
+
+Application status is never stored: it is computed from ``accepts_from``, ``deadline`` and ``rolling``
+against a moment that the caller passes in (see ``SubsidyQuerySet.with_status``), so that the listing can
+filter and sort by it in the database and tests can fix the clock.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Value, When
+from django.urls import reverse
+from django.utils import timezone
+
+from .clock import end_of_day, jst_date
+
+
+class SlugManager(models.Manager):
+    """Lets fixtures refer to vocabulary rows by slug (``"regions": [["tokyo"]]``)."""
+
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Region(models.Model):
+    class Kind(models.TextChoices):
+        NATIONAL = "national", "全国"
+        BLOCK = "block", "地方"
+        PREFECTURE = "prefecture", "都道府県"
+
+    NATIONAL_CODE = "00"
+
+    code = models.CharField(
+        "コード",
+        max_length=3,
+        unique=True,
+        help_text="都道府県は JIS X 0401 の2桁コード（全国は 00）。地方ブロックは B1〜B8。",
+    )
+    name = models.CharField("名称", max_length=20, unique=True)
+    slug = models.SlugField("スラッグ", max_length=40, unique=True, help_text="URL に使うローマ字名。")
+    kind = models.CharField("種別", max_length=10, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="上位地域",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    order = models.PositiveSmallIntegerField("表示順", default=0)
+
+    objects = SlugManager()
+
+    class Meta:
+        verbose_name = "地域"
+        verbose_name_plural = "地域"
+        ordering = ["order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self) -> str:
+        return reverse("subsidies:region", kwargs={"slug": self.slug})
+
+    @property
+    def tag(self) -> str:
+        """The bracketed tag that precedes a title: 【全国】, 【愛知県】."""
+        return f"【{self.name}】"
+
+
+class OrganizationManager(models.Manager):
+    def get_by_natural_key(self, name):
+        return self.get(name=name)
+
+
+class Organization(models.Model):
+    class Kind(models.TextChoices):
+        NATIONAL = "national", "国・省庁"
+        AGENCY = "agency", "独立行政法人・財団"
+        PREFECTURE = "prefecture", "都道府県"
+        MUNICIPALITY = "municipality", "市区町村"
+        OTHER = "other", "その他"
+
+    name = models.CharField("名称", max_length=200, unique=True)
+    kind = models.CharField("種別", max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    website = models.URLField("公式サイト", max_length=500, blank=True)
+
+    objects = OrganizationManager()
+
+    class Meta:
+        verbose_name = "主催機関"
+        verbose_name_plural = "主催機関"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def natural_key(self):
+        return (self.name,)
+
+
+class Taxonomy(models.Model):
+    """A named, ordered vocabulary term with a slug for URLs."""
+
+    name = models.CharField("名称", max_length=100, unique=True)
+    slug = models.SlugField("スラッグ", max_length=60, unique=True, help_text="URL に使う英字名。")
+    order = models.PositiveSmallIntegerField("表示順", default=0)
+
+    objects = SlugManager()
+
+    class Meta:
+        abstract = True
+        ordering = ["order", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class Purpose(Taxonomy):
+    class Meta(Taxonomy.Meta):
+        verbose_name = "利用目的"
+        verbose_name_plural = "利用目的"
+
+    def get_absolute_url(self) -> str:
+        return reverse("subsidies:purpose", kwargs={"slug": self.slug})
+
+
+class Industry(Taxonomy):
+    code = models.CharField(
+        "JSIC 大分類", max_length=1, unique=True, help_text="日本標準産業分類の大分類（A〜T）。"
+    )
+
+    class Meta(Taxonomy.Meta):
+        verbose_name = "業種"
+        verbose_name_plural = "業種"
+        ordering = ["code"]
+
+
+class TargetType(Taxonomy):
+    class Meta(Taxonomy.Meta):
+        verbose_name = "対象事業者の種別"
+        verbose_name_plural = "対象事業者の種別"
+
+
+class ExpenseCategory(Taxonomy):
+    class Meta(Taxonomy.Meta):
+        verbose_name = "経費区分"
+        verbose_name_plural = "経費区分"
+
+
+class ApplicationStatus(models.TextChoices):
+    UPCOMING = "upcoming", "募集予定"
+    OPEN = "open", "募集中"
+    CLOSED = "closed", "募集終了"
+
+
+# Sort rank of each status: open listings first, then upcoming, then closed.
+STATUS_RANK = {ApplicationStatus.OPEN: 0, ApplicationStatus.UPCOMING: 1, ApplicationStatus.CLOSED: 2}
+
+# Days-left thresholds for urgency, most urgent first.
+URGENCY_LEVELS = (3, 7, 14, 30)
+
+
+class SubsidyQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(state=Subsidy.State.PUBLISHED)
+
+    def drafts(self):
+        return self.filter(state=Subsidy.State.DRAFT)
+
+    # The three status conditions, evaluated at the moment ``at``. They partition every row.
+    @staticmethod
+    def upcoming_q(at: datetime.datetime) -> Q:
+        return Q(accepts_from__gt=at)
+
+    @classmethod
+    def closed_q(cls, at: datetime.datetime) -> Q:
+        return Q(rolling=False, deadline__lt=at) & ~cls.upcoming_q(at)
+
+    @classmethod
+    def open_q(cls, at: datetime.datetime) -> Q:
+        return ~cls.upcoming_q(at) & ~Q(rolling=False, deadline__lt=at)
+
+    def with_status(self, *, at: datetime.datetime):
+        """Annotate ``status`` (an ApplicationStatus value) and ``status_rank`` (0 open, 1 upcoming, 2 closed)."""
+        return self.annotate(
+            status=Case(
+                When(self.upcoming_q(at), then=Value(ApplicationStatus.UPCOMING.value)),
+                When(self.closed_q(at), then=Value(ApplicationStatus.CLOSED.value)),
+                default=Value(ApplicationStatus.OPEN.value),
+                output_field=models.CharField(),
+            ),
+            status_rank=Case(
+                When(self.upcoming_q(at), then=Value(STATUS_RANK[ApplicationStatus.UPCOMING])),
+                When(self.closed_q(at), then=Value(STATUS_RANK[ApplicationStatus.CLOSED])),
+                default=Value(STATUS_RANK[ApplicationStatus.OPEN]),
+                output_field=IntegerField(),
+            ),
+        )
+
+    def accepting(self, *, on: datetime.datetime):
+        """募集中 at the moment ``on``: acceptance has started and the deadline has not passed (or is rolling)."""
+        return self.filter(self.open_q(on))
+
+    def upcoming(self, *, on: datetime.datetime):
+        """募集予定: acceptance starts after ``on``."""
+        return self.filter(self.upcoming_q(on))
+
+    def closed(self, *, on: datetime.datetime):
+        """募集終了: the deadline passed before ``on``."""
+        return self.filter(self.closed_q(on))
+
+    def with_status_in(self, statuses, *, at: datetime.datetime):
+        condition = Q(pk__in=[])
+        for status in statuses:
+            condition |= {
+                ApplicationStatus.OPEN: self.open_q,
+                ApplicationStatus.UPCOMING: self.upcoming_q,
+                ApplicationStatus.CLOSED: self.closed_q,
+            }[ApplicationStatus(status)](at)
+        return self.filter(condition)
+
+    def closing_within(self, days: int, *, on: datetime.datetime):
+        """Open now, with a deadline no more than ``days`` calendar days away in JST (0 = today)."""
+        last_day = jst_date(on) + datetime.timedelta(days=days)
+        return self.accepting(on=on).filter(rolling=False, deadline__lte=end_of_day(last_day))
+
+    def in_region(self, region: "Region"):
+        """Listings available in ``region``.
+
+        A prefecture matches listings for itself, for its block and for 全国 (東京都 finds 関東・甲信越地方 and
+        全国 listings). A block matches itself, its prefectures and 全国. 全国 matches only 全国 listings.
+        """
+        condition = Q(region_id=region.pk)
+        if region.kind == Region.Kind.PREFECTURE:
+            condition |= Q(region__code=Region.NATIONAL_CODE)
+            if region.parent_id:
+                condition |= Q(region_id=region.parent_id)
+        elif region.kind == Region.Kind.BLOCK:
+            condition |= Q(region__code=Region.NATIONAL_CODE) | Q(region__parent_id=region.pk)
+        links = Subsidy.regions.through.objects.filter(condition, subsidy_id=OuterRef("pk"))
+        return self.filter(Exists(links))
+
+    def popular(self):
+        return self.order_by(F("view_count").desc(), "pk")
+
+
+class Subsidy(models.Model):
+    class State(models.TextChoices):
+        DRAFT = "draft", "下書き"
+        PUBLISHED = "published", "公開"
+
+    class Difficulty(models.TextChoices):
+        EASY = "easy", "易しい"
+        NORMAL = "normal", "普通"
+        HARD = "hard", "難しい"
+
+    class RateBasis(models.TextChoices):
+        OFFICIAL = "official", "公式"
+        ESTIMATE = "estimate", "推定"
+
+    title = models.CharField("タイトル", max_length=200)
+    summary = models.TextField("3秒でわかる要点", help_text="一覧と詳細ページの冒頭に出る2〜3文の要約。")
+    body = models.TextField(
+        "本文（Markdown）",
+        blank=True,
+        help_text="補助金概要の記事。Markdown で書き、表示時に安全な HTML に変換されます。",
+    )
+    organization = models.ForeignKey(
+        Organization, verbose_name="主催機関", on_delete=models.PROTECT, related_name="subsidies"
+    )
+    regions = models.ManyToManyField(Region, verbose_name="対象地域", related_name="subsidies")
+    purposes = models.ManyToManyField(Purpose, verbose_name="利用目的", related_name="subsidies", blank=True)
+    industries = models.ManyToManyField(
+        Industry,
+        verbose_name="業種",
+        related_name="subsidies",
+        blank=True,
+        help_text="空欄は業種を問わない。",
+    )
+    target_types = models.ManyToManyField(
+        TargetType, verbose_name="対象事業者の種別", related_name="subsidies", blank=True
+    )
+    target_description = models.TextField(
+        "対象事業者", blank=True, help_text="公募要領に書かれた対象者の説明。"
+    )
+
+    max_amount = models.PositiveBigIntegerField(
+        "最大支給額（円）",
+        null=True,
+        blank=True,
+        help_text="円単位の整数。記載がなければ空欄（「記載なし」と表示）。",
+    )
+    max_amount_note = models.CharField(
+        "支給額の補足", max_length=200, blank=True, help_text="例: 「条件による」「1事業者あたり」"
+    )
+    subsidy_rate = models.CharField(
+        "補助率", max_length=100, blank=True, help_text="公表どおりに。例: 「1/2以内」"
+    )
+    adoption_rate = models.DecimalField(
+        "採択率（%）",
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        help_text="0〜100。根拠がなければ空欄。",
+    )
+    adoption_rate_basis = models.CharField(
+        "採択率の根拠", max_length=10, choices=RateBasis.choices, blank=True, help_text="公式発表か推定か。"
+    )
+    adoption_rate_citation = models.CharField(
+        "採択率の出典", max_length=300, blank=True, help_text="公式なら発表元、推定なら推定の根拠。"
+    )
+    difficulty = models.CharField("申請難易度", max_length=10, choices=Difficulty.choices, blank=True)
+    preparation_days = models.PositiveSmallIntegerField(
+        "準備目安（日）", null=True, blank=True, help_text="申請書類の準備にかかる日数の目安。"
+    )
+
+    accepts_from = models.DateTimeField("受付開始", null=True, blank=True, help_text="空欄は受付開始済み。")
+    deadline = models.DateTimeField(
+        "申請締切", null=True, blank=True, help_text="日本時間の日時。時刻の指定がなければ 23:59。"
+    )
+    rolling = models.BooleanField(
+        "随時受付", default=False, help_text="締切のない随時募集。締切は空欄にします。"
+    )
+    deadline_note = models.CharField(
+        "締切の補足", max_length=200, blank=True, help_text="例: 「予算に達し次第終了」"
+    )
+    review_period_note = models.CharField(
+        "審査期間", max_length=200, blank=True, help_text="例: 「申請から採択決定まで1〜2か月」"
+    )
+
+    official_url = models.URLField("公式ページ", max_length=500, blank=True)
+    contact_name = models.CharField("問い合わせ窓口", max_length=200, blank=True)
+    contact_phone = models.CharField("電話番号", max_length=50, blank=True)
+    contact_email = models.EmailField("メールアドレス", blank=True)
+    contact_url = models.URLField("問い合わせページ", max_length=500, blank=True)
+
+    source_name = models.CharField("情報ソース", max_length=200, blank=True)
+    source_url = models.URLField("情報ソースの URL", max_length=500, blank=True)
+    verified_on = models.DateField(
+        "確認日",
+        null=True,
+        blank=True,
+        help_text="担当者が情報ソースと照合した日。照合していなければ空欄のまま（更新日で代用しない）。",
+    )
+
+    state = models.CharField("公開状態", max_length=10, choices=State.choices, default=State.DRAFT)
+    published_at = models.DateTimeField("公開日時", null=True, blank=True)
+    view_count = models.PositiveIntegerField("閲覧数", default=0, editable=False)
+    created_at = models.DateTimeField("作成日時", auto_now_add=True)
+    updated_at = models.DateTimeField("更新日時", auto_now=True)
+
+    objects = SubsidyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "補助金"
+        verbose_name_plural = "補助金"
+        ordering = ["deadline", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(max_amount__gte=0), name="subsidy_max_amount_not_negative"),
+            models.CheckConstraint(
+                condition=Q(adoption_rate__isnull=True) | Q(adoption_rate__gte=0, adoption_rate__lte=100),
+                name="subsidy_adoption_rate_0_to_100",
+            ),
+            models.CheckConstraint(
+                condition=Q(adoption_rate__isnull=True) | ~Q(adoption_rate_basis=""),
+                name="subsidy_adoption_rate_has_basis",
+            ),
+            models.CheckConstraint(
+                condition=Q(accepts_from__isnull=True)
+                | Q(deadline__isnull=True)
+                | Q(deadline__gt=F("accepts_from")),
+                name="subsidy_deadline_after_accepts_from",
+            ),
+            models.CheckConstraint(
+                condition=Q(rolling=False) | Q(deadline__isnull=True), name="subsidy_rolling_has_no_deadline"
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="published") | Q(published_at__isnull=False),
+                name="subsidy_published_has_published_at",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["state", "deadline"], name="subsidy_state_deadline_idx"),
+            models.Index(fields=["state", "accepts_from"], name="subsidy_state_accepts_idx"),
+            models.Index(fields=["state", "-published_at"], name="subsidy_state_published_idx"),
+            models.Index(fields=["state", "-max_amount"], name="subsidy_state_amount_idx"),
+            models.Index(fields=["state", "-view_count"], name="subsidy_state_views_idx"),
+            models.Index(fields=["verified_on"], name="subsidy_verified_on_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("subsidies:detail", kwargs={"pk": self.pk})
+
+    def clean(self):
+        errors = {}
+        if self.accepts_from and self.deadline and self.deadline <= self.accepts_from:
+            errors["deadline"] = "申請締切は受付開始より後の日時にしてください。"
+        if self.rolling and self.deadline:
+            errors["rolling"] = (
+                "随時受付の補助金には締切を入れないでください（締切の補足に「予算に達し次第終了」など）。"
+            )
+        if self.adoption_rate is not None and not self.adoption_rate_basis:
+            errors["adoption_rate_basis"] = "採択率を入れるときは、公式か推定かを選んでください。"
+        if self.adoption_rate is not None and not (0 <= self.adoption_rate <= 100):
+            errors["adoption_rate"] = "採択率は 0〜100 の範囲で入力してください。"
+        if self.adoption_rate_basis and self.adoption_rate is None:
+            errors["adoption_rate"] = "採択率の根拠を選んだときは、採択率も入力してください。"
+        if self.adoption_rate is not None and not self.adoption_rate_citation:
+            errors["adoption_rate_citation"] = (
+                "採択率の出典（公式の発表元、または推定の根拠）を書いてください。"
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        if self.state == self.State.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        super().save(*args, **kwargs)
+
+    # Rules for one listing, evaluated at a moment passed in. The querysets above say the same in SQL.
+    def status(self, *, at: datetime.datetime) -> ApplicationStatus:
+        if self.accepts_from and at < self.accepts_from:
+            return ApplicationStatus.UPCOMING
+        if not self.rolling and self.deadline and self.deadline < at:
+            return ApplicationStatus.CLOSED
+        return ApplicationStatus.OPEN
+
+    def days_left(self, *, on: datetime.datetime) -> int | None:
+        """Calendar days in JST from the day of ``on`` to the deadline's day (0 on the deadline day).
+
+        None when there is no deadline (rolling or not stated); negative after the deadline day.
+        """
+        if self.rolling or self.deadline is None:
+            return None
+        return (jst_date(self.deadline) - jst_date(on)).days
+
+    def urgency(self, *, on: datetime.datetime) -> int | None:
+        """The tightest urgency threshold (3, 7, 14 or 30 days) the deadline falls within, or None."""
+        days = self.days_left(on=on)
+        if days is None or days < 0 or self.status(at=on) != ApplicationStatus.OPEN:
+            return None
+        return next((level for level in URGENCY_LEVELS if days <= level), None)
+
+    @property
+    def is_published(self) -> bool:
+        return self.state == self.State.PUBLISHED
+
+
+class SubsidyChild(models.Model):
+    """A part of a listing that staff edit inline, in order."""
+
+    order = models.PositiveSmallIntegerField("表示順", default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["order", "pk"]
+
+
+class EligibilityRequirement(SubsidyChild):
+    class Group(models.TextChoices):
+        ELIGIBILITY = "eligibility", "申請資格"
+        SCHEDULE = "schedule", "スケジュール"
+        DOCUMENTS = "documents", "書類準備"
+        OTHER = "other", "その他"
+
+    subsidy = models.ForeignKey(
+        Subsidy, verbose_name="補助金", on_delete=models.CASCADE, related_name="requirements"
+    )
+    text = models.CharField("要件", max_length=200)
+    detail = models.TextField("詳細", blank=True)
+    group = models.CharField("区分", max_length=20, choices=Group.choices, default=Group.ELIGIBILITY)
+    required = models.BooleanField("必須", default=True)
+
+    class Meta(SubsidyChild.Meta):
+        verbose_name = "申請要件"
+        verbose_name_plural = "申請要件"
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class SubsidyExpense(SubsidyChild):
+    subsidy = models.ForeignKey(
+        Subsidy, verbose_name="補助金", on_delete=models.CASCADE, related_name="expenses"
+    )
+    label = models.CharField("対象経費", max_length=200, help_text="公募要領の表記どおりに。")
+    category = models.ForeignKey(
+        ExpenseCategory,
+        verbose_name="経費区分",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="expenses",
+    )
+
+    class Meta(SubsidyChild.Meta):
+        verbose_name = "対象経費"
+        verbose_name_plural = "対象経費"
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class RequiredDocument(SubsidyChild):
+    subsidy = models.ForeignKey(
+        Subsidy, verbose_name="補助金", on_delete=models.CASCADE, related_name="documents"
+    )
+    name = models.CharField("書類名", max_length=200)
+    detail = models.CharField("補足", max_length=300, blank=True)
+
+    class Meta(SubsidyChild.Meta):
+        verbose_name = "必要書類"
+        verbose_name_plural = "必要書類"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ApplicationStep(SubsidyChild):
+    subsidy = models.ForeignKey(
+        Subsidy, verbose_name="補助金", on_delete=models.CASCADE, related_name="steps"
+    )
+    title = models.CharField("ステップ", max_length=200)
+    description = models.TextField("説明", blank=True)
+
+    class Meta(SubsidyChild.Meta):
+        verbose_name = "申請の流れ"
+        verbose_name_plural = "申請の流れ"
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class FAQ(SubsidyChild):
+    subsidy = models.ForeignKey(Subsidy, verbose_name="補助金", on_delete=models.CASCADE, related_name="faqs")
+    question = models.CharField("質問", max_length=300)
+    answer = models.TextField("回答")
+
+    class Meta(SubsidyChild.Meta):
+        verbose_name = "よくある質問"
+        verbose_name_plural = "よくある質問"
+
+    def __str__(self) -> str:
+        return self.question

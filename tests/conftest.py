@@ -1,0 +1,23 @@
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+
+@pytest.fixture
+def demo_data(db):
+    """The demo fixtures every new user sees: taxonomies, the seed listing (pk 155678) and real programs."""
+    call_command("loaddata", "taxonomies", "seed", "programs", verbosity=0)
+
+
+@pytest.fixture
+def taxonomies(db):
+    call_command("loaddata", "taxonomies", verbosity=0)
+
+
+@pytest.fixture
+def staff_client(db, django_user_model):
+    """A logged-in superuser, separate from the anonymous ``client``."""
+    user = django_user_model.objects.create_superuser("staff", "staff@example.com", "pw-for-tests-only")
+    staff = Client()
+    staff.force_login(user)
+    return staff
