@@ -31,6 +31,9 @@ test: install
 test-postgres: install
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest
 
+test-browser: install
+	$(BIN)/pytest -m browser
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
