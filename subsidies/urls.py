@@ -1,14 +1,14 @@
 from django.urls import path
 
-from . import views
+from .views import detail, health, listing
 
 app_name = "subsidies"
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("subsidies/", views.subsidy_list, name="list"),
-    path("subsidies/<int:pk>/", views.subsidy_detail, name="detail"),
-    path("regions/<slug:slug>/", views.region_landing, name="region"),
-    path("purposes/<slug:slug>/", views.purpose_landing, name="purpose"),
-    path("healthz", views.healthz, name="healthz"),
+    path("", listing.home, name="home"),
+    path("subsidies/", listing.subsidy_list, name="list"),
+    path("regions/<slug:slug>/", listing.region_landing, name="region"),
+    path("purposes/<slug:slug>/", listing.purpose_landing, name="purpose"),
+    path("subsidies/<int:pk>/", detail.subsidy_detail, name="detail"),
+    path("healthz", health.healthz, name="healthz"),
 ]

@@ -1,12 +1,12 @@
+"""The listing, home and landing pages."""
+
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db import connection
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from . import clock
-from .models import ApplicationStatus, Purpose, Region, Subsidy
+from subsidies import clock
+from subsidies.models import ApplicationStatus, Purpose, Region, Subsidy
 
 PAGE_SIZE = 20
 
@@ -61,30 +61,3 @@ def purpose_landing(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request, "subsidies/subsidy_list.html", {"page_obj": page, "now": now, "heading": purpose.name}
     )
-
-
-@require_GET
-def subsidy_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    queryset = Subsidy.objects.select_related("organization").prefetch_related(
-        "regions",
-        "purposes",
-        "target_types",
-        "expenses__category",
-        "documents",
-        "steps",
-        "faqs",
-        "requirements",
-    )
-    if not request.user.is_staff:
-        queryset = queryset.published()
-    subsidy = get_object_or_404(queryset, pk=pk)
-    return render(request, "subsidies/subsidy_detail.html", {"subsidy": subsidy, "now": clock.now()})
-
-
-@never_cache
-@require_GET
-def healthz(request: HttpRequest) -> HttpResponse:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-        cursor.fetchone()
-    return JsonResponse({"status": "ok", "database": connection.vendor})
