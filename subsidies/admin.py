@@ -1,0 +1,329 @@
+"""The staff side: one listing on one screen, with its parts inline, and the vocabularies it uses.
+
+The changelist shows the application status computed at request time (``with_status(at=now)``), so it sorts
+and filters in the database like the public listing. Publishing, unpublishing and recording a verification
+go through ``subsidies.services`` so that the admin history says who did it.
+"""
+
+import datetime
+
+from django.contrib import admin, messages
+from django.contrib.admin.widgets import AdminTextareaWidget
+from django.db import models
+from django.db.models import Count
+
+from . import clock, services
+from .models import (
+    FAQ,
+    ApplicationStatus,
+    ApplicationStep,
+    EligibilityRequirement,
+    ExpenseCategory,
+    Industry,
+    Organization,
+    Purpose,
+    Region,
+    RequiredDocument,
+    Subsidy,
+    SubsidyExpense,
+    TargetType,
+)
+
+admin.site.site_header = "補助金ディレクトリ 管理画面"
+admin.site.site_title = "補助金ディレクトリ 管理画面"
+admin.site.index_title = "掲載情報の管理"
+
+# A listing not checked against its source for this many days is stale.
+STALE_AFTER_DAYS = 90
+
+
+def _short_textarea(rows: int) -> dict:
+    return {models.TextField: {"widget": AdminTextareaWidget(attrs={"rows": rows})}}
+
+
+# Vocabularies. Each has search_fields: the listing form picks them with autocomplete widgets.
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "slug", "kind", "parent", "order")
+    list_display_links = ("code", "name")
+    list_filter = ("kind", ("parent", admin.RelatedOnlyFieldListFilter))
+    list_select_related = ("parent",)
+    search_fields = ("name", "code", "slug")
+    autocomplete_fields = ("parent",)
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "website", "subsidy_count")
+    list_filter = ("kind",)
+    search_fields = ("name",)
+    # Explicit, because Meta.ordering does not apply to the GROUP BY query of the count below.
+    ordering = ("name",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(subsidy_total=Count("subsidies"))
+
+    @admin.display(description="掲載数", ordering="subsidy_total")
+    def subsidy_count(self, obj: Organization) -> int:
+        return obj.subsidy_total
+
+
+class TaxonomyAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "order")
+    list_editable = ("order",)
+    search_fields = ("name", "slug")
+
+
+admin.site.register(Purpose, TaxonomyAdmin)
+admin.site.register(TargetType, TaxonomyAdmin)
+admin.site.register(ExpenseCategory, TaxonomyAdmin)
+
+
+@admin.register(Industry)
+class IndustryAdmin(TaxonomyAdmin):
+    list_display = ("code", "name", "slug", "order")
+    search_fields = ("name", "slug", "code")
+
+
+# The parts of a listing, edited inline in the order the public page shows them.
+
+
+class EligibilityRequirementInline(admin.TabularInline):
+    model = EligibilityRequirement
+    fields = ("order", "group", "text", "required", "detail")
+    formfield_overrides = _short_textarea(2)
+    extra = 0
+
+
+class SubsidyExpenseInline(admin.TabularInline):
+    model = SubsidyExpense
+    fields = ("order", "label", "category")
+    autocomplete_fields = ("category",)
+    extra = 0
+
+
+class RequiredDocumentInline(admin.TabularInline):
+    model = RequiredDocument
+    fields = ("order", "name", "detail")
+    extra = 0
+
+
+class ApplicationStepInline(admin.TabularInline):
+    model = ApplicationStep
+    fields = ("order", "title", "description")
+    formfield_overrides = _short_textarea(2)
+    extra = 0
+
+
+class FAQInline(admin.StackedInline):
+    model = FAQ
+    fields = ("order", "question", "answer")
+    formfield_overrides = _short_textarea(4)
+    extra = 0
+
+
+# Changelist filters that are computed rather than read from a column.
+
+
+class ApplicationStatusFilter(admin.SimpleListFilter):
+    title = "募集状況"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return ApplicationStatus.choices
+
+    def queryset(self, request, queryset):
+        now = clock.now()
+        match self.value():
+            case ApplicationStatus.OPEN:
+                return queryset.accepting(on=now)
+            case ApplicationStatus.UPCOMING:
+                return queryset.upcoming(on=now)
+            case ApplicationStatus.CLOSED:
+                return queryset.closed(on=now)
+        return queryset
+
+
+class OrganizationKindFilter(admin.SimpleListFilter):
+    title = "主催機関の種別"
+    parameter_name = "organization_kind"
+
+    def lookups(self, request, model_admin):
+        return Organization.Kind.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in Organization.Kind.values:
+            return queryset.filter(organization__kind=self.value())
+        return queryset
+
+
+class VerificationFilter(admin.SimpleListFilter):
+    """Listings due for a check: never verified, or last verified 90 or more days ago (in JST)."""
+
+    title = "確認状況"
+    parameter_name = "verification"
+
+    def lookups(self, request, model_admin):
+        return [("stale", f"確認から{STALE_AFTER_DAYS}日以上")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "stale":
+            cutoff = clock.jst_date(clock.now()) - datetime.timedelta(days=STALE_AFTER_DAYS)
+            return queryset.filter(models.Q(verified_on__isnull=True) | models.Q(verified_on__lte=cutoff))
+        return queryset
+
+
+@admin.register(Subsidy)
+class SubsidyAdmin(admin.ModelAdmin):
+    # Sections in the order of the public detail page.
+    fieldsets = (
+        ("基本情報", {"fields": ("title", "summary", ("state", "published_at"))}),
+        (
+            "対象",
+            {
+                "fields": (
+                    "organization",
+                    "regions",
+                    "purposes",
+                    "industries",
+                    "target_types",
+                    "target_description",
+                )
+            },
+        ),
+        (
+            "金額・条件",
+            {
+                "fields": (
+                    ("max_amount", "max_amount_note"),
+                    "subsidy_rate",
+                    ("adoption_rate", "adoption_rate_basis"),
+                    "adoption_rate_citation",
+                    ("difficulty", "preparation_days"),
+                )
+            },
+        ),
+        (
+            "スケジュール",
+            {"fields": (("accepts_from", "deadline"), "rolling", "deadline_note", "review_period_note")},
+        ),
+        ("本文", {"fields": ("body",)}),
+        (
+            "問い合わせ・公式情報",
+            {"fields": ("official_url", "contact_name", "contact_phone", "contact_email", "contact_url")},
+        ),
+        (
+            "情報ソース・確認",
+            {
+                "fields": ("source_name", "source_url", "verified_on"),
+                "description": "確認日は、担当者が情報ソースと照合した日だけを入れてください。",
+            },
+        ),
+        ("記録", {"fields": ("view_count", "created_at", "updated_at")}),
+    )
+    readonly_fields = ("view_count", "created_at", "updated_at")
+    autocomplete_fields = ("organization", "regions", "purposes", "industries", "target_types")
+    inlines = (
+        EligibilityRequirementInline,
+        SubsidyExpenseInline,
+        RequiredDocumentInline,
+        ApplicationStepInline,
+        FAQInline,
+    )
+    save_on_top = True
+
+    list_display = (
+        "title",
+        "status_label",
+        "deadline",
+        "days_left_label",
+        "region_names",
+        "organization",
+        "verified_label",
+        "state",
+    )
+    list_filter = (
+        ApplicationStatusFilter,
+        "regions",
+        "purposes",
+        OrganizationKindFilter,
+        "difficulty",
+        "state",
+        VerificationFilter,
+    )
+    search_fields = ("title", "organization__name")
+    list_select_related = ("organization",)
+    list_per_page = 50
+    date_hierarchy = "deadline"
+    actions = ("publish", "unpublish", "mark_verified_today")
+
+    def get_queryset(self, request):
+        # One ``now`` per request for the status column, its sorting and the status filter's options.
+        return super().get_queryset(request).with_status(at=clock.now()).prefetch_related("regions")
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "summary":
+            kwargs["widget"] = AdminTextareaWidget(attrs={"rows": 3})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    @admin.display(description="募集状況", ordering="status_rank")
+    def status_label(self, obj: Subsidy) -> str:
+        return ApplicationStatus(obj.status).label
+
+    @admin.display(description="残り日数", ordering="deadline")
+    def days_left_label(self, obj: Subsidy) -> str:
+        if obj.rolling:
+            return "随時"
+        if obj.deadline is None:
+            return "記載なし"
+        days = obj.days_left(on=clock.now())
+        if obj.status == ApplicationStatus.CLOSED or days < 0:
+            return "締切済み"
+        if days == 0:
+            return "本日締切"
+        return f"残り{days}日"
+
+    @admin.display(description="対象地域")
+    def region_names(self, obj: Subsidy) -> str:
+        return "、".join(region.name for region in obj.regions.all())
+
+    @admin.display(description="確認日", ordering="verified_on", empty_value="未確認")
+    def verified_label(self, obj: Subsidy) -> datetime.date | None:
+        return obj.verified_on
+
+    @admin.action(description="選択した補助金を公開する", permissions=["change"])
+    def publish(self, request, queryset):
+        at = clock.now()
+        changed = sum(
+            services.subsidy_publish(subsidy=subsidy, by=request.user, at=at) for subsidy in queryset
+        )
+        self._report(
+            request, f"{changed}件を公開しました。", unchanged=len(queryset) - changed, reason="公開済み"
+        )
+
+    @admin.action(description="選択した補助金を非公開（下書き）に戻す", permissions=["change"])
+    def unpublish(self, request, queryset):
+        changed = sum(services.subsidy_unpublish(subsidy=subsidy, by=request.user) for subsidy in queryset)
+        self._report(
+            request, f"{changed}件を下書きに戻しました。", unchanged=len(queryset) - changed, reason="下書き"
+        )
+
+    @admin.action(description="選択した補助金を「本日確認済み」にする", permissions=["change"])
+    def mark_verified_today(self, request, queryset):
+        today = clock.jst_date(clock.now())
+        changed = sum(
+            services.subsidy_mark_verified(subsidy=subsidy, by=request.user, on=today) for subsidy in queryset
+        )
+        self._report(
+            request,
+            f"{changed}件の確認日を{today.year}年{today.month}月{today.day}日にしました。",
+            unchanged=len(queryset) - changed,
+            reason="本日確認済み",
+        )
+
+    def _report(self, request, message: str, *, unchanged: int, reason: str) -> None:
+        if unchanged:
+            message += f"（{unchanged}件はすでに{reason}のため変更なし）"
+        self.message_user(request, message, messages.SUCCESS)

@@ -1,0 +1,58 @@
+"""Editorial writes on a listing: publish, unpublish, record a verification.
+
+Each takes the moment or the day it acts on (only the caller asks the clock) and the person doing it, and
+records the change in the admin's history (LogEntry), so 「誰がいつ公開・確認したか」 can be answered later.
+Each returns whether anything changed: publishing a published listing is a no-op, not a new entry.
+"""
+
+import datetime
+
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import transaction
+
+from .models import Subsidy
+
+
+def _record(*, subsidy: Subsidy, by: AbstractBaseUser, message: str) -> None:
+    LogEntry.objects.log_actions(
+        user_id=by.pk, queryset=[subsidy], action_flag=CHANGE, change_message=message, single_object=True
+    )
+
+
+@transaction.atomic
+def subsidy_publish(*, subsidy: Subsidy, by: AbstractBaseUser, at: datetime.datetime) -> bool:
+    """Make the listing public. ``published_at`` keeps its first value when a listing is republished."""
+    if subsidy.state == Subsidy.State.PUBLISHED:
+        return False
+    subsidy.state = Subsidy.State.PUBLISHED
+    if subsidy.published_at is None:
+        subsidy.published_at = at
+    subsidy.save(update_fields=["state", "published_at", "updated_at"])
+    _record(subsidy=subsidy, by=by, message="公開しました。")
+    return True
+
+
+@transaction.atomic
+def subsidy_unpublish(*, subsidy: Subsidy, by: AbstractBaseUser) -> bool:
+    """Take the listing back to draft. Listings are unpublished, never deleted, so links can come back."""
+    if subsidy.state == Subsidy.State.DRAFT:
+        return False
+    subsidy.state = Subsidy.State.DRAFT
+    subsidy.save(update_fields=["state", "updated_at"])
+    _record(subsidy=subsidy, by=by, message="非公開（下書き）に戻しました。")
+    return True
+
+
+@transaction.atomic
+def subsidy_mark_verified(*, subsidy: Subsidy, by: AbstractBaseUser, on: datetime.date) -> bool:
+    """Record that ``by`` checked the listing against its source on ``on`` (a JST date).
+
+    Only a person (or an import that has a source) may call this: ``verified_on`` is never inferred.
+    """
+    if subsidy.verified_on == on:
+        return False
+    subsidy.verified_on = on
+    subsidy.save(update_fields=["verified_on", "updated_at"])
+    _record(subsidy=subsidy, by=by, message=f"情報ソースと照合済み（確認日 {on:%Y-%m-%d}）にしました。")
+    return True
