@@ -37,7 +37,12 @@ def _short_code(n: int) -> str:
 
 def make_region(**fields) -> Region:
     n = next(_counter)
-    defaults = {"code": _short_code(n), "name": f"地域{n}", "slug": f"region-{n}", "kind": Region.Kind.PREFECTURE}
+    defaults = {
+        "code": _short_code(n),
+        "name": f"地域{n}",
+        "slug": f"region-{n}",
+        "kind": Region.Kind.PREFECTURE,
+    }
     return Region.objects.create(**(defaults | fields))
 
 
