@@ -19,7 +19,7 @@ from . import calendar, structured_data
 from .faq import QA, generated_faqs
 from .formatting import format_datetime
 from .models import Subsidy
-from .rendering import Article, render_article
+from .rendering import Article, render_article, web_url
 
 CACHE_VERSION = 1
 # Renames of an organization or a region (not listing edits) reach the cached parts within this time.
@@ -116,7 +116,7 @@ def build_parts(subsidy: Subsidy) -> DetailParts:
     breadcrumbs += ((subsidy.title, subsidy.get_absolute_url()),)
     json_ld = [
         structured_data.monetary_grant(
-            subsidy=subsidy, url=url, organization_url=subsidy.organization.website
+            subsidy=subsidy, url=url, organization_url=web_url(subsidy.organization.website)
         ),
         structured_data.breadcrumb_list((name, absolute(path)) for name, path in breadcrumbs),
     ]

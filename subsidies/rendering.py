@@ -88,6 +88,12 @@ class Article:
         return reading_minutes(self.text)
 
 
+def web_url(value) -> str:
+    """The URL when it is an http(s) address, else "" (a stored ``javascript:`` URL never becomes a link)."""
+    text = str(value or "").strip()
+    return text if text.lower().startswith(("https://", "http://")) else ""
+
+
 def sanitize(fragment: str) -> str:
     """Run any HTML through the allow-list."""
     return _cleaner.clean(fragment)

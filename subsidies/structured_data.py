@@ -12,6 +12,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from .clock import JST
 from .faq import QA
+from .rendering import web_url
 
 # The same escapes as Django's json_script: the JSON can never close the <script> element or open a comment.
 _SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
@@ -43,8 +44,8 @@ def monetary_grant(*, subsidy, url: str, organization_url: str = "") -> dict:
         amount["validThrough"] = subsidy.deadline.astimezone(JST).isoformat()
     if len(amount) > 2:
         grant["amount"] = amount
-    if subsidy.official_url:
-        grant["sameAs"] = subsidy.official_url
+    if official := web_url(subsidy.official_url):
+        grant["sameAs"] = official
     return grant
 
 

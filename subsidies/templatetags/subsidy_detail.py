@@ -2,7 +2,7 @@
 
 from django import template
 
-from subsidies import freshness
+from subsidies import freshness, rendering
 
 register = template.Library()
 
@@ -21,3 +21,6 @@ def edition_year(subsidy) -> int:
 def percent(value) -> str:
     """An adoption rate as published: Decimal('60.0') → 「60.0%」."""
     return f"{value}%"
+
+
+register.filter("web_url", rendering.web_url)
