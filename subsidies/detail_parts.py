@@ -8,12 +8,16 @@ parent too, see ``signals.py``), so the next request misses and rebuilds; every 
 the request or the clock (status, days left, urgency, view count, staleness notice) are never cached.
 """
 
+import dataclasses
 import hashlib
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import SafeString
+from django.utils.text import Truncator
 
 from . import calendar, structured_data
 from .faq import QA, generated_faqs
@@ -56,6 +60,8 @@ class Document:
 
 @dataclass(frozen=True)
 class DetailParts:
+    url: str
+    description: str
     article: Article
     regions: tuple[RegionLink, ...]
     target_types: tuple[str, ...]
@@ -67,6 +73,41 @@ class DetailParts:
     breadcrumbs: tuple[tuple[str, str], ...]
     json_ld: str
     google_calendar_url: str
+    # Whole sections of the page, rendered once from their fragments (templates/subsidies/_detail_NAME.html).
+    sections: dict[str, SafeString] = dataclasses.field(default_factory=dict)
+
+
+# The page's sections that depend only on the listing (templates/subsidies/_detail_NAME.html), in page order.
+CACHED_SECTIONS = (
+    "head",
+    "breadcrumbs",
+    "tags",
+    "heading",
+    "meta",
+    "flow",
+    "amount",
+    "deadline_note",
+    "figures",
+    "calendar",
+    "eligibility",
+    "article",
+    "faq",
+    "contact",
+)
+
+# What the view reads on every request: enough for the cache key and the per-request parts.
+PER_REQUEST_FIELDS = (
+    "title",
+    "state",
+    "accepts_from",
+    "deadline",
+    "rolling",
+    "view_count",
+    "verified_on",
+    "updated_at",
+    "organization__name",
+    "organization__website",
+)
 
 
 def absolute(path: str) -> str:
@@ -89,8 +130,9 @@ def detail_parts(subsidy: Subsidy) -> DetailParts:
     return parts
 
 
-def build_parts(subsidy: Subsidy) -> DetailParts:
-    """Everything per-listing the page needs; one query for each kind of related row."""
+def build_parts(listing: Subsidy) -> DetailParts:
+    """Everything per-listing the page needs: the whole row, then one query for each kind of related row."""
+    subsidy = Subsidy.objects.select_related("organization").get(pk=listing.pk)
     regions = tuple(
         RegionLink(region.name, region.tag, region.get_absolute_url()) for region in subsidy.regions.all()
     )
@@ -122,7 +164,9 @@ def build_parts(subsidy: Subsidy) -> DetailParts:
     ]
     if faq_page := structured_data.faq_page(faqs):
         json_ld.append(faq_page)
-    return DetailParts(
+    parts = DetailParts(
+        url=url,
+        description=Truncator(subsidy.summary).chars(120),
         article=render_article(subsidy.body),
         regions=regions,
         target_types=target_types,
@@ -135,6 +179,11 @@ def build_parts(subsidy: Subsidy) -> DetailParts:
         json_ld=structured_data.script_json(json_ld),
         google_calendar_url=_google_calendar_url(subsidy, url),
     )
+    sections = {
+        name: render_to_string(f"subsidies/_detail_{name}.html", {"subsidy": subsidy, "parts": parts})
+        for name in CACHED_SECTIONS
+    }
+    return dataclasses.replace(parts, sections=sections)
 
 
 def _google_calendar_url(subsidy: Subsidy, url: str) -> str:
