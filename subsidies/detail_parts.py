@@ -95,20 +95,6 @@ CACHED_SECTIONS = (
     "contact",
 )
 
-# What the view reads on every request: enough for the cache key and the per-request parts.
-PER_REQUEST_FIELDS = (
-    "title",
-    "state",
-    "accepts_from",
-    "deadline",
-    "rolling",
-    "view_count",
-    "verified_on",
-    "updated_at",
-    "organization__name",
-    "organization__website",
-)
-
 
 def absolute(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path

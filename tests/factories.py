@@ -31,7 +31,8 @@ def jst(year, month, day, hour=23, minute=59) -> datetime.datetime:
 
 def make_region(**fields) -> Region:
     n = next(_counter)
-    defaults = {"code": f"X{n}", "name": f"地域{n}", "slug": f"region-{n}", "kind": Region.Kind.PREFECTURE}
+    # Region.code holds 3 characters; three digits never collide with the 2-character JIS and block codes.
+    defaults = {"code": f"{n % 1000:03d}", "name": f"地域{n}", "slug": f"region-{n}", "kind": Region.Kind.PREFECTURE}
     return Region.objects.create(**(defaults | fields))
 
 

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from subsidies import calendar, clock, counting
-from subsidies.detail_parts import PER_REQUEST_FIELDS, absolute, deadline_description, detail_parts
+from subsidies.detail_parts import absolute, deadline_description, detail_parts
 from subsidies.models import Subsidy
 
 
@@ -17,8 +17,8 @@ def _visible(request: HttpRequest):
 
 @require_safe
 def subsidy_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    # Only what the per-request parts need; the whole row is read when the cached parts are rebuilt.
-    subsidy = get_object_or_404(_visible(request).only(*PER_REQUEST_FIELDS), pk=pk)
+    # The article (the largest column) is read only when the cached parts are rebuilt.
+    subsidy = get_object_or_404(_visible(request).defer("body"), pk=pk)
     parts = detail_parts(subsidy)
     counted = counting.count_view(request, subsidy)
     context = {"subsidy": subsidy, "parts": parts, "now": clock.now()}

@@ -5,6 +5,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from subsidies import clock
@@ -155,6 +156,21 @@ def test_missing_values_say_記載なし(client, at):
     text = page(client, subsidy)
     assert text.count("記載なし") >= 6
     assert "最大記載なし" not in text
+
+
+@pytest.mark.parametrize(
+    ("amount", "text"),
+    [
+        (0, "最大0円"),
+        (9_999, "最大9,999円"),
+        (10_000, "最大1万円"),
+        (1_708_000, "最大170.8万円"),
+        (150_000_000, "最大1億5,000万円"),
+        (1_000_000_000, "最大10億円"),
+    ],
+)
+def test_maximum_amount_reads_the_japanese_way(client, at, amount, text):
+    assert f'<span class="figure__value">{text}</span>' in page(client, make_subsidy(max_amount=amount))
 
 
 def test_amount_note_and_official_adoption_rate_with_its_source(client, at):
@@ -345,6 +361,9 @@ def test_query_count_is_constant_with_many_related_rows(client, at, django_asser
     # Warm cache, a browser already counted: the listing only.
     with django_assert_num_queries(1):
         client.get(url, headers={"user-agent": BROWSER})
+    # Warm cache, a new browser: the listing and the count.
+    with django_assert_num_queries(2):
+        Client().get(url, headers={"user-agent": BROWSER})
 
 
 def test_query_count_is_the_same_for_a_listing_with_few_rows(client, at, django_assert_num_queries):
