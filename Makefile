@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/hojokin
 
-.PHONY: install run test test-postgres test-browser lint check bench clean
+.PHONY: install run test test-postgres test-browser lint check bench bench-detail clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
+
+# The seed detail page against a static copy of it, under gunicorn on PostgreSQL (database hojo_detail_bench).
+bench-detail: install
+	$(PY) benchmarks/detail_vs_static.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info staticfiles

@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class SubsidiesConfig(AppConfig):
     name = "subsidies"
     verbose_name = "補助金"
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

@@ -10,5 +10,6 @@ urlpatterns = [
     path("regions/<slug:slug>/", listing.region_landing, name="region"),
     path("purposes/<slug:slug>/", listing.purpose_landing, name="purpose"),
     path("subsidies/<int:pk>/", detail.subsidy_detail, name="detail"),
+    path("subsidies/<int:pk>/deadline.ics", detail.subsidy_deadline_ics, name="deadline_ics"),
     path("healthz", health.healthz, name="healthz"),
 ]

@@ -21,3 +21,11 @@ def staff_client(db, django_user_model):
     staff = Client()
     staff.force_login(user)
     return staff
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache (pks are reused between tests on SQLite)."""
+    from django.core.cache import cache
+
+    cache.clear()

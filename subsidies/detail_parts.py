@@ -1,0 +1,188 @@
+"""The parts of a detail page that are the same for every visitor, built once and cached.
+
+The rendered article and its table of contents, the listing's children, the generated FAQs and the JSON-LD
+do not depend on the request, so they are cached under a key made of the listing's pk and ``updated_at``
+(and its organization). Any staff save changes ``updated_at`` (children and many-to-many edits touch the
+parent too, see ``signals.py``), so the next request misses and rebuilds; every process sees the new
+``updated_at`` in the row it reads, so this works with per-process caches too. The parts that change with
+the request or the clock (status, days left, urgency, view count, staleness notice) are never cached.
+"""
+
+import dataclasses
+import hashlib
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.safestring import SafeString
+from django.utils.text import Truncator
+
+from . import calendar, structured_data
+from .faq import QA, generated_faqs
+from .formatting import format_datetime
+from .models import Subsidy
+from .rendering import Article, render_article, web_url
+
+CACHE_VERSION = 1
+# Renames of an organization or a region (not listing edits) reach the cached parts within this time.
+CACHE_TIMEOUT = 60 * 60
+
+# The flow shown when staff have not entered the listing's own steps.
+DEFAULT_STEPS = (
+    ("確認要件", "制度・対象の確認"),
+    ("申請対象", "会社規模・事業内容"),
+    ("申請書類", "計画書の作成・準備"),
+    ("申請・審査", ""),
+    ("結果通知・交付", ""),
+)
+
+
+@dataclass(frozen=True)
+class Step:
+    title: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class RegionLink:
+    name: str
+    tag: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Document:
+    name: str
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class DetailParts:
+    url: str
+    description: str
+    article: Article
+    regions: tuple[RegionLink, ...]
+    target_types: tuple[str, ...]
+    expenses: tuple[str, ...]
+    documents: tuple[Document, ...]
+    steps: tuple[Step, ...]
+    steps_are_default: bool
+    faqs: tuple[QA, ...]
+    breadcrumbs: tuple[tuple[str, str], ...]
+    json_ld: str
+    google_calendar_url: str
+    # Whole sections of the page, rendered once from their fragments (templates/subsidies/_detail_NAME.html).
+    sections: dict[str, SafeString] = dataclasses.field(default_factory=dict)
+
+
+# The page's sections that depend only on the listing (templates/subsidies/_detail_NAME.html), in page order.
+CACHED_SECTIONS = (
+    "head",
+    "breadcrumbs",
+    "tags",
+    "heading",
+    "meta",
+    "flow",
+    "amount",
+    "deadline_note",
+    "figures",
+    "calendar",
+    "eligibility",
+    "article",
+    "faq",
+    "contact",
+)
+
+
+def absolute(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def cache_key(subsidy: Subsidy) -> str:
+    organization = subsidy.organization
+    stamp = f"{subsidy.updated_at.isoformat()}|{organization.pk}|{organization.name}|{organization.website}"
+    digest = hashlib.blake2b(stamp.encode(), digest_size=12).hexdigest()
+    return f"subsidies:detail-parts:{CACHE_VERSION}:{subsidy.pk}:{digest}"
+
+
+def detail_parts(subsidy: Subsidy) -> DetailParts:
+    key = cache_key(subsidy)
+    parts = cache.get(key)
+    if parts is None:
+        parts = build_parts(subsidy)
+        cache.set(key, parts, CACHE_TIMEOUT)
+    return parts
+
+
+def build_parts(listing: Subsidy) -> DetailParts:
+    """Everything per-listing the page needs: the whole row, then one query for each kind of related row."""
+    subsidy = Subsidy.objects.select_related("organization").get(pk=listing.pk)
+    regions = tuple(
+        RegionLink(region.name, region.tag, region.get_absolute_url()) for region in subsidy.regions.all()
+    )
+    target_types = tuple(str(target) for target in subsidy.target_types.all())
+    expenses = tuple(expense.label for expense in subsidy.expenses.all())
+    documents = tuple(Document(doc.name, doc.detail) for doc in subsidy.documents.all())
+    own_steps = tuple(Step(step.title, step.description) for step in subsidy.steps.all())
+    staff_faqs = tuple(QA(faq.question, faq.answer) for faq in subsidy.faqs.all())
+    faqs = (
+        *generated_faqs(
+            target_description=subsidy.target_description,
+            target_types=target_types,
+            documents=(f"{doc.name}（{doc.detail}）" if doc.detail else doc.name for doc in documents),
+            expenses=expenses,
+            review_period_note=subsidy.review_period_note,
+        ),
+        *staff_faqs,
+    )
+    url = absolute(subsidy.get_absolute_url())
+    breadcrumbs = (("ホーム", reverse("subsidies:home")),)
+    if regions:
+        breadcrumbs += ((regions[0].name, regions[0].url),)
+    breadcrumbs += ((subsidy.title, subsidy.get_absolute_url()),)
+    json_ld = [
+        structured_data.monetary_grant(
+            subsidy=subsidy, url=url, organization_url=web_url(subsidy.organization.website)
+        ),
+        structured_data.breadcrumb_list((name, absolute(path)) for name, path in breadcrumbs),
+    ]
+    if faq_page := structured_data.faq_page(faqs):
+        json_ld.append(faq_page)
+    parts = DetailParts(
+        url=url,
+        description=Truncator(subsidy.summary).chars(120),
+        article=render_article(subsidy.body),
+        regions=regions,
+        target_types=target_types,
+        expenses=expenses,
+        documents=documents,
+        steps=own_steps or tuple(Step(*step) for step in DEFAULT_STEPS),
+        steps_are_default=not own_steps,
+        faqs=faqs,
+        breadcrumbs=breadcrumbs,
+        json_ld=structured_data.script_json(json_ld),
+        google_calendar_url=_google_calendar_url(subsidy, url),
+    )
+    sections = {
+        name: render_to_string(f"subsidies/_detail_{name}.html", {"subsidy": subsidy, "parts": parts})
+        for name in CACHED_SECTIONS
+    }
+    return dataclasses.replace(parts, sections=sections)
+
+
+def _google_calendar_url(subsidy: Subsidy, url: str) -> str:
+    if subsidy.rolling or subsidy.deadline is None:
+        return ""
+    return calendar.google_calendar_url(
+        title=subsidy.title, deadline=subsidy.deadline, details=deadline_description(subsidy, url)
+    )
+
+
+def deadline_description(subsidy: Subsidy, url: str) -> str:
+    lines = [f"申請締切: {format_datetime(subsidy.deadline)}"]
+    if subsidy.deadline_note:
+        lines.append(subsidy.deadline_note)
+    lines.append(f"詳細: {url}")
+    return "\n".join(lines)

@@ -1,0 +1,41 @@
+import pytest
+from django.urls import reverse
+
+from tests.browser.conftest import DESKTOP, PHONE
+
+SEED_URL = reverse("subsidies:detail", kwargs={"pk": 155678})
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["375px", "1280px"])
+def test_seed_page_fits_the_screen_without_console_or_csp_errors(page, live_demo, viewport):
+    page.set_viewport_size(viewport)
+    page.goto(page.live_url + SEED_URL)
+    assert page.locator("h1").inner_text().startswith("海外展開を目指す中小企業向け")
+    assert page.get_by_text("最大1,000万円").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    assert page.problems == []
+
+
+def test_table_of_contents_links_move_to_their_headings(page, live_demo):
+    page.goto(page.live_url + SEED_URL)
+    page.get_by_role("link", name="4. 補助金申請を成功させるためのステップ").click()
+    assert page.evaluate("location.hash") == "#article-6"
+    assert page.locator("#article-6").is_visible()
+
+
+def test_wide_article_tables_scroll_by_keyboard(page, live_demo):
+    page.set_viewport_size(PHONE)
+    page.goto(page.live_url + SEED_URL)
+    region = page.get_by_role("region", name="表").first
+    region.focus()
+    page.keyboard.press("ArrowRight")
+    assert page.evaluate("document.activeElement.getAttribute('aria-label')") == "表"
+
+
+def test_print_hides_the_site_chrome_and_calendar_buttons(page, live_demo):
+    page.goto(page.live_url + SEED_URL)
+    page.emulate_media(media="print")
+    assert not page.locator(".site-header").is_visible()
+    assert not page.locator(".calendar-links").is_visible()
+    assert page.get_by_text("#155678").is_visible()
+    assert len(page.pdf(format="A4")) > 10_000

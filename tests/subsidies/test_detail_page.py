@@ -1,0 +1,390 @@
+import datetime
+import json
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from subsidies import clock
+from subsidies.models import FAQ, ApplicationStep, RequiredDocument, Subsidy, SubsidyExpense
+from tests.factories import NOW, add_children, jst, make_organization, make_subsidy
+
+BROWSER = "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148"
+SEED = 155678
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def at(monkeypatch):
+    """Fix the clock the views read (default: 2026-01-16 12:00 JST); call it to move the clock."""
+
+    def move(moment):
+        monkeypatch.setattr(clock, "now", lambda: moment)
+
+    move(NOW)
+    return move
+
+
+def page(client, subsidy_or_pk, **headers):
+    pk = getattr(subsidy_or_pk, "pk", subsidy_or_pk)
+    response = client.get(
+        reverse("subsidies:detail", kwargs={"pk": pk}), headers={"user-agent": BROWSER} | headers
+    )
+    assert response.status_code == 200
+    return response.text
+
+
+def json_ld(text):
+    match = re.search(r'<script type="application/ld\+json" nonce="([^"]+)">(.*?)</script>', text, re.S)
+    assert match, "no JSON-LD script with a nonce"
+    return match.group(1), json.loads(match.group(2))
+
+
+# The seed listing, as the reference page shows it (read on 2026-01-16, 残り74日).
+
+
+def test_seed_page_shows_the_fixture_values(client, demo_data, at):
+    text = page(client, SEED)
+    for expected in [
+        "募集中",
+        "【全国】",
+        "海外展開を目指す中小企業向け最大数千万円規模！AOTS補助金・人材育成事業の申請ガイド（2026年）",
+        "3秒でわかる要点",
+        "最大1,000万円",
+        "2026年3月31日（火）",
+        "令和8年3月31日",
+        "残り74日",
+        "普通",
+        "約14日",
+        "60.0%",
+        "推定",
+        "根拠: 掲載元サイトの推定値",
+        "一般財団法人海外産業人材育成協会（AOTS）",
+        "海外拠点を有する、または海外展開を予定している中堅・中小企業等",
+        "研修生受入費用（渡航費・滞在費）",
+        "海外拠点の状況説明書",
+        "ニーズの特定と制度の選定",
+        "補助金概要",
+        "目次",
+        "この補助金の対象者は誰ですか？",
+        "申請から採択までどのくらいかかりますか？",
+        "通常、申請から採択決定まで1〜2ヶ月程度です。",
+        "お問い合わせ",
+        "#155678",
+        "2026年版",
+        "情報ソース",
+        "2026年1月5日</time> 確認済み",
+        "2026年1月5日</time>更新",
+        "11回閲覧",
+    ]:
+        assert expected in text, expected
+    assert re.search(r"約\d+分で読了", text)
+    assert (
+        '<a href="https://www.aots.jp/" rel="noopener noreferrer">一般財団法人海外産業人材育成協会（AOTS）令和7年度事業計画書</a>'
+        in text
+    )
+    assert "180日以上" not in text
+
+
+def test_seed_page_is_closed_after_its_deadline(client, demo_data, at):
+    at(jst(2026, 11, 30, 12, 0))
+    text = page(client, SEED)
+    assert '<span class="badge badge--closed">募集終了</span>' in text
+    assert "締切済み" in text
+    assert "この情報は最後の確認から180日以上たっています" in text
+
+
+# Key figures
+
+
+def test_status_badge_is_computed_from_the_clock(client, at):
+    subsidy = make_subsidy(accepts_from=jst(2026, 2, 1, 9, 0), deadline=jst(2026, 3, 31))
+    assert 'badge--upcoming">募集予定' in page(client, subsidy)
+    at(jst(2026, 2, 1, 9, 0))
+    assert 'badge--open">募集中' in page(client, subsidy)
+
+
+@pytest.mark.parametrize(
+    ("moment", "label", "urgency"),
+    [
+        (jst(2026, 3, 1, 12, 0), "残り30日", "deadline--urgent-30"),
+        (jst(2026, 3, 17, 12, 0), "残り14日", "deadline--urgent-14"),
+        (jst(2026, 3, 24, 12, 0), "残り7日", "deadline--urgent-7"),
+        (jst(2026, 3, 28, 12, 0), "残り3日", "deadline--urgent-3"),
+        (jst(2026, 3, 31, 23, 59), "本日締切", "deadline--urgent-3"),
+        (jst(2026, 4, 1, 0, 0), "締切済み", None),
+    ],
+)
+def test_days_left_and_urgency_follow_the_deadline_day(client, at, moment, label, urgency):
+    subsidy = make_subsidy(deadline=jst(2026, 3, 31))
+    at(moment)
+    text = page(client, subsidy)
+    assert f"（{label}）" in text
+    classes = re.findall(r"deadline--urgent-\d+", text.split('class="flow"')[1])
+    assert classes == ([urgency] if urgency else [])
+
+
+def test_days_left_stays_correct_while_the_parts_are_cached(client, at):
+    subsidy = make_subsidy(deadline=jst(2026, 3, 31))
+    assert "残り74日" in page(client, subsidy)
+    at(jst(2026, 3, 30, 9, 0))
+    assert "残り1日" in page(client, subsidy)
+
+
+def test_rolling_listing_says_随時_with_its_note_and_offers_no_calendar(client, at):
+    subsidy = make_subsidy(deadline=None, rolling=True, deadline_note="予算に達し次第終了")
+    text = page(client, subsidy)
+    assert '<span class="figure__value">随時</span>' in text
+    assert "予算に達し次第終了" in text
+    assert "deadline.ics" not in text
+    assert "calendar.google.com" not in text
+
+
+def test_missing_values_say_記載なし(client, at):
+    subsidy = make_subsidy(
+        max_amount=None,
+        deadline=None,
+        difficulty="",
+        preparation_days=None,
+        subsidy_rate="",
+        adoption_rate=None,
+    )
+    text = page(client, subsidy)
+    assert text.count("記載なし") >= 6
+    assert "最大記載なし" not in text
+
+
+@pytest.mark.parametrize(
+    ("amount", "text"),
+    [
+        (0, "最大0円"),
+        (9_999, "最大9,999円"),
+        (10_000, "最大1万円"),
+        (1_708_000, "最大170.8万円"),
+        (150_000_000, "最大1億5,000万円"),
+        (1_000_000_000, "最大10億円"),
+    ],
+)
+def test_maximum_amount_reads_the_japanese_way(client, at, amount, text):
+    assert f'<span class="figure__value">{text}</span>' in page(client, make_subsidy(max_amount=amount))
+
+
+def test_amount_note_and_official_adoption_rate_with_its_source(client, at):
+    subsidy = make_subsidy(
+        max_amount=1_708_000,
+        max_amount_note="条件による",
+        subsidy_rate="1/2以内",
+        adoption_rate=Decimal("45.5"),
+        adoption_rate_basis=Subsidy.RateBasis.OFFICIAL,
+        adoption_rate_citation="中小企業庁 第15回公募結果",
+    )
+    text = page(client, subsidy)
+    assert "最大170.8万円" in text
+    assert "条件による" in text
+    assert "1/2以内" in text
+    assert "45.5%" in text
+    assert '<span class="rate-basis rate-basis--official">公式</span>' in text
+    assert "出典: 中小企業庁 第15回公募結果" in text
+
+
+# Flow, FAQ
+
+
+def test_default_application_flow_when_staff_entered_no_steps(client, at):
+    text = page(client, make_subsidy())
+    for step in ["確認要件", "申請対象", "申請書類", "申請・審査", "結果通知・交付"]:
+        assert f'<span class="flow__title">{step}</span>' in text
+
+
+def test_listing_steps_replace_the_default_flow(client, at):
+    subsidy = make_subsidy()
+    ApplicationStep.objects.create(subsidy=subsidy, title="事前相談", description="窓口へ", order=1)
+    text = page(client, subsidy)
+    assert '<span class="flow__title">事前相談</span>' in text
+    assert '<span class="flow__title">確認要件</span>' not in text
+
+
+def test_generated_faqs_appear_only_for_fields_with_a_value(client, at):
+    subsidy = make_subsidy(target_description="", review_period_note="")
+    assert "よくある質問" not in page(client, subsidy)
+    SubsidyExpense.objects.create(subsidy=subsidy, label="設備費")
+    text = page(client, subsidy)
+    assert "どのような経費が対象になりますか？" in text
+    assert "この補助金の対象者は誰ですか？" not in text
+    assert "申請に必要な書類は何ですか？" not in text
+    assert "申請から採択までどのくらいかかりますか？" not in text
+
+
+def test_staff_faqs_follow_the_generated_ones(client, at):
+    subsidy = make_subsidy(target_description="中小企業")
+    FAQ.objects.create(subsidy=subsidy, question="併用できますか？", answer="できません。")
+    text = page(client, subsidy)
+    assert text.index("この補助金の対象者は誰ですか？") < text.index("併用できますか？")
+
+
+# Verification
+
+
+def test_unverified_listing_says_so_and_shows_no_other_date(client, at):
+    subsidy = make_subsidy(verified_on=None, source_name="公式サイト", source_url="https://example.jp/")
+    text = page(client, subsidy)
+    assert "未確認" in text
+    assert "確認済み" not in text
+    assert "情報ソースとの照合がまだ済んでいません" in text
+
+
+@pytest.mark.parametrize(("age", "notice"), [(180, False), (181, True)])
+def test_stale_notice_after_180_days_without_verification(client, at, age, notice):
+    subsidy = make_subsidy(verified_on=NOW.date() - datetime.timedelta(days=age))
+    assert ("最後の確認から180日以上" in page(client, subsidy)) is notice
+
+
+def test_edition_year_is_the_year_of_the_last_content_change(client, at):
+    subsidy = make_subsidy()
+    Subsidy.objects.filter(pk=subsidy.pk).update(updated_at=jst(2025, 12, 31, 23, 30))
+    assert "2025年版" in page(client, subsidy)
+
+
+# Drafts, head, machine-readable data
+
+
+def test_draft_is_404_for_the_public_and_a_noindex_preview_for_staff(client, staff_client, at):
+    draft = make_subsidy(state=Subsidy.State.DRAFT, published_at=None)
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    text = page(staff_client, draft)
+    assert "下書きプレビュー" in text
+    assert '<meta name="robots" content="noindex">' in text
+
+
+def test_head_has_canonical_description_open_graph_and_twitter_card(client, at, settings):
+    settings.SITE_URL = "https://hojo.example.jp"
+    subsidy = make_subsidy(title="設備の補助金", summary="設備投資を支援します。")
+    text = page(client, subsidy)
+    url = f"https://hojo.example.jp/subsidies/{subsidy.pk}/"
+    assert f'<link rel="canonical" href="{url}">' in text
+    assert '<meta name="description" content="設備投資を支援します。">' in text
+    assert '<meta property="og:title" content="設備の補助金">' in text
+    assert f'<meta property="og:url" content="{url}">' in text
+    assert '<meta name="twitter:card" content="summary">' in text
+
+
+def test_json_ld_describes_the_grant_its_faq_and_breadcrumbs(client, demo_data, at, settings):
+    settings.SITE_URL = "https://hojo.example.jp"
+    response = client.get(reverse("subsidies:detail", kwargs={"pk": SEED}), headers={"user-agent": BROWSER})
+    nonce, data = json_ld(response.text)
+    assert f"'nonce-{nonce}'" in response.headers["Content-Security-Policy"]
+    grant, breadcrumbs, faq = data
+    assert grant["@type"] == "MonetaryGrant"
+    assert grant["url"] == "https://hojo.example.jp/subsidies/155678/"
+    assert grant["funder"] == {
+        "@type": "Organization",
+        "name": "一般財団法人海外産業人材育成協会（AOTS）",
+        "url": "https://www.aots.jp/",
+    }
+    assert grant["amount"] == {
+        "@type": "MonetaryAmount",
+        "currency": "JPY",
+        "maxValue": 10_000_000,
+        "validThrough": "2026-03-31T23:59:00+09:00",
+    }
+    assert [item["name"] for item in breadcrumbs["itemListElement"]] == ["ホーム", "全国", grant["name"]]
+    assert breadcrumbs["itemListElement"][1]["item"] == "https://hojo.example.jp/regions/zenkoku/"
+    assert faq["@type"] == "FAQPage"
+    assert faq["mainEntity"][0] == {
+        "@type": "Question",
+        "name": "この補助金の対象者は誰ですか？",
+        "acceptedAnswer": {
+            "@type": "Answer",
+            "text": "海外拠点を有する、または海外展開を予定している中堅・中小企業等",
+        },
+    }
+    assert len(faq["mainEntity"]) == 4 + 5
+
+
+def test_json_ld_cannot_close_its_script_element(client, at):
+    title = '</script><script>alert(1)</script><!-- & "'
+    subsidy = make_subsidy(title=title)
+    text = page(client, subsidy)
+    raw = re.search(r'<script type="application/ld\+json"[^>]*>(.*?)</script>', text, re.S).group(1)
+    assert "<" not in raw and ">" not in raw and "&" not in raw
+    assert json.loads(raw)[0]["name"] == title
+
+
+# Caching
+
+
+def test_a_staff_save_shows_at_once_though_the_parts_are_cached(client, at):
+    subsidy = make_subsidy(body="## 旧い見出し\n")
+    assert "旧い見出し" in page(client, subsidy)
+    subsidy.body = "## 新しい見出し\n"
+    subsidy.save()
+    text = page(client, subsidy)
+    assert "新しい見出し" in text
+    assert "旧い見出し" not in text
+
+
+def test_editing_a_child_row_alone_shows_at_once(client, at):
+    subsidy = make_subsidy()
+    document = RequiredDocument.objects.create(subsidy=subsidy, name="旧い書類")
+    assert "旧い書類" in page(client, subsidy)
+    document.name = "新しい書類"
+    document.save()
+    assert "新しい書類" in page(client, subsidy)
+    document.delete()
+    assert "新しい書類" not in page(client, subsidy)
+
+
+def test_renaming_the_organization_shows_at_once(client, at):
+    organization = make_organization(name="旧い機関")
+    subsidy = make_subsidy(organization=organization)
+    assert "旧い機関" in page(client, subsidy)
+    organization.name = "新しい機関"
+    organization.save()
+    assert "新しい機関" in page(client, subsidy)
+
+
+# Query count: a constant, whatever the number of related rows.
+
+
+def test_query_count_is_constant_with_many_related_rows(client, at, django_assert_num_queries):
+    subsidy = make_subsidy()
+    add_children(subsidy, 25)
+    url = subsidy.get_absolute_url()
+    # Cold cache: the listing, its article (deferred), regions, target types, expenses, documents, steps, FAQs;
+    # then the view count.
+    with django_assert_num_queries(9):
+        client.get(url, headers={"user-agent": BROWSER})
+    # Warm cache, a browser already counted: the listing only.
+    with django_assert_num_queries(1):
+        client.get(url, headers={"user-agent": BROWSER})
+    # Warm cache, a new browser: the listing and the count.
+    with django_assert_num_queries(2):
+        Client().get(url, headers={"user-agent": BROWSER})
+
+
+def test_query_count_is_the_same_for_a_listing_with_few_rows(client, at, django_assert_num_queries):
+    subsidy = make_subsidy()
+    add_children(subsidy, 1)
+    with django_assert_num_queries(9):
+        client.get(subsidy.get_absolute_url(), headers={"user-agent": BROWSER})
+
+
+# The template keeps the places where other apps' sections go, in the reference page's order.
+
+
+def test_detail_template_keeps_the_section_markers_in_order():
+    source = (Path(__file__).parents[2] / "templates/subsidies/subsidy_detail.html").read_text()
+    order = [
+        "{{ parts.sections.article }}",
+        "{# section: checklist #}",
+        "{# section: comparison #}",
+        "{{ parts.sections.faq }}",
+        "{{ parts.sections.contact }}",
+        "{# section: ask #}",
+    ]
+    positions = [source.index(marker) for marker in order]
+    assert positions == sorted(positions)
