@@ -29,9 +29,20 @@ def jst(year, month, day, hour=23, minute=59) -> datetime.datetime:
     return datetime.datetime(year, month, day, hour, minute, tzinfo=JST)
 
 
+def _region_code(n: int) -> str:
+    """「X」 and two base-36 digits: fits the 3-character code column for 1,296 regions per test run."""
+    digits = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    return "X" + digits[n // 36 % 36] + digits[n % 36]
+
+
 def make_region(**fields) -> Region:
     n = next(_counter)
-    defaults = {"code": f"X{n}", "name": f"地域{n}", "slug": f"region-{n}", "kind": Region.Kind.PREFECTURE}
+    defaults = {
+        "code": _region_code(n),
+        "name": f"地域{n}",
+        "slug": f"region-{n}",
+        "kind": Region.Kind.PREFECTURE,
+    }
     return Region.objects.create(**(defaults | fields))
 
 
