@@ -162,3 +162,15 @@ def test_the_standalone_page_fits_a_phone(page, listing):
     page.set_viewport_size(PHONE)
     page.goto(checklist_url(page, listing))
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def test_a_submitted_url_wins_over_storage_and_then_follows_the_boxes(page, listing):
+    page.goto(checklist_url(page, listing))
+    box(page, listing, "plan").check()
+    page.goto(checklist_url(page, listing) + "?submitted=1&done=target")
+    assert box(page, listing, "target").is_checked()
+    assert not box(page, listing, "plan").is_checked()
+    box(page, listing, "deadline").check()
+    assert "done=target" in page.url and "done=deadline" in page.url
+    page.goto(checklist_url(page, listing))
+    assert box(page, listing, "deadline").is_checked() and not box(page, listing, "plan").is_checked()

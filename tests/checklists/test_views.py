@@ -157,3 +157,12 @@ def test_the_detail_page_shows_the_checklist_section_with_a_constant_query_count
     assert f'action="{checklist_url(small)}"' in response.text
     assert "必須項目をすべてクリアすると申請可能です" in response.text
     assert queries_for(client, large.get_absolute_url()) == queries_for(client, small.get_absolute_url())
+
+
+@pytest.mark.django_db
+def test_an_upcoming_listing_says_when_to_apply_once_ready(client):
+    subsidy = open_listing(accepts_from=jst(2099, 1, 5, 9, 0))
+    ids = ["target", "expenses", "deadline", "plan", "documents"]
+    text = client.get(checklist_url(subsidy), {"submitted": "1", "done": ids}).text
+    assert "受付開始: 2099年1月5日（月）から" in text
+    assert "受付開始（2099年1月5日（月））を待って" in text
