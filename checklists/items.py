@@ -21,7 +21,7 @@ Group = EligibilityRequirement.Group
 # Groups are shown in this order (the reference page's 申請資格 → スケジュール → 書類準備, then その他).
 GROUP_ORDER = (Group.ELIGIBILITY, Group.SCHEDULE, Group.DOCUMENTS, Group.OTHER)
 
-# A document whose name contains this is a business plan: the listing then gets 「事業計画書を作成できる」.
+# A document whose name contains this is a plan to write: the listing then gets 「<its name>を作成できる」.
 PLAN_MARKER = "計画書"
 DEFAULT_DEADLINE_TIME = datetime.time(23, 59)
 
@@ -120,7 +120,14 @@ def _deadline_item(subsidy: Subsidy, status: ApplicationStatus, on: datetime.dat
     if status == ApplicationStatus.UPCOMING:
         note = f"受付開始: {formatting.format_date(subsidy.accepts_from)}から"
     elif subsidy.rolling:
-        note = "随時受付"
+        # A rolling listing's note already reads as its terms (「随時（…）」, 「予算がなくなり次第終了」).
+        return Item(
+            "deadline",
+            "申請期限内である",
+            Group.SCHEDULE,
+            detail=detail,
+            note=subsidy.deadline_note or "随時受付",
+        )
     else:
         note = formatting.format_days_left(subsidy.days_left(on=on))
     if subsidy.deadline_note:
@@ -142,7 +149,8 @@ def _listing_items(subsidy: Subsidy, status: ApplicationStatus, on: datetime.dat
     documents = list(subsidy.documents.all())
     plan = next((document for document in documents if PLAN_MARKER in document.name), None)
     if plan is not None:
-        items.append(Item("plan", "事業計画書を作成できる", Group.DOCUMENTS, detail=plan.detail))
+        # Named after the plan the listing asks for: 「事業計画書を作成できる」, 「キャリアアップ計画書を作成できる」.
+        items.append(Item("plan", f"{plan.name}を作成できる", Group.DOCUMENTS, detail=plan.detail))
     if documents:
         names = "、".join(document.name for document in documents)
         items.append(Item("documents", "必要書類を準備できる", Group.DOCUMENTS, detail=names))
@@ -163,7 +171,8 @@ def build_checklist(subsidy: Subsidy, *, on: datetime.datetime) -> Checklist:
     """
     status = subsidy.status(at=on)
     items = _listing_items(subsidy, status, on)
-    for requirement in subsidy.requirements.all():
+    requirements = list(subsidy.requirements.all())
+    for requirement in requirements:
         items.append(
             Item(
                 f"req-{requirement.pk}",
@@ -173,8 +182,10 @@ def build_checklist(subsidy: Subsidy, *, on: datetime.datetime) -> Checklist:
                 detail=requirement.detail,
             )
         )
+    own_texts = {requirement.text for requirement in requirements}
     for shared in SharedRequirement.objects.candidates_for(subsidy):
-        if shared.applies_to(subsidy):
+        # A listing that already asks the same thing in its own words keeps its own item.
+        if shared.applies_to(subsidy) and shared.text not in own_texts:
             items.append(
                 Item(
                     f"shared-{shared.pk}",

@@ -88,7 +88,9 @@ def test_a_rolling_listing_is_always_within_its_deadline():
     checklist = build_checklist(subsidy, on=jst(2030, 1, 1))
     deadline = next(item for item in checklist.items if item.id == "deadline")
     assert deadline.detail == "締切: 随時"
-    assert deadline.note == "随時受付（予算がなくなり次第終了）"
+    assert deadline.note == "予算がなくなり次第終了"
+    without_note = make_subsidy(deadline=None, rolling=True)
+    assert build_checklist(without_note, on=NOW).items[0].note == "随時受付"
     assert evaluate(checklist, ["deadline"]).is_ready
 
 
@@ -106,7 +108,7 @@ def test_items_appear_only_where_the_listing_has_the_data():
 
 
 @pytest.mark.django_db
-def test_the_business_plan_item_needs_a_plan_among_the_documents():
+def test_the_plan_item_needs_a_plan_among_the_documents_and_is_named_after_it():
     subsidy = make_subsidy()
     RequiredDocument.objects.create(subsidy=subsidy, name="交付申請書", order=1)
     assert [item.id for item in build_checklist(subsidy, on=NOW).items] == ["deadline", "documents"]
@@ -115,7 +117,7 @@ def test_the_business_plan_item_needs_a_plan_among_the_documents():
     )
     items = build_checklist(subsidy, on=NOW).items
     assert [item.id for item in items] == ["deadline", "plan", "documents"]
-    assert items[1].detail == "所定の様式"
+    assert (items[1].text, items[1].detail) == ("事業計画書・収支予算書を作成できる", "所定の様式")
     assert items[2].detail == "交付申請書、事業計画書・収支予算書"
 
 
@@ -250,3 +252,13 @@ def test_a_checklist_without_items_evaluates_without_error():
         frozenset(),
     )
     assert evaluation.is_ready
+
+
+@pytest.mark.django_db
+def test_a_shared_item_is_not_repeated_when_the_listing_asks_the_same_thing_itself():
+    subsidy = make_subsidy(official_url="https://www.jgrants-portal.go.jp/subsidy/x")
+    EligibilityRequirement.objects.create(
+        subsidy=subsidy, text="GビズIDプライムを取得している（取得に2〜3週間）", group=Group.DOCUMENTS
+    )
+    texts = [item.text for item in build_checklist(subsidy, on=NOW).items]
+    assert texts.count("GビズIDプライムを取得している（取得に2〜3週間）") == 1
