@@ -156,6 +156,10 @@ def test_the_detail_page_shows_the_checklist_section_with_a_constant_query_count
     assert "申請前チェックリスト" in response.text
     assert f'action="{checklist_url(small)}"' in response.text
     assert "必須項目をすべてクリアすると申請可能です" in response.text
+    assert (
+        f'<a class="checklist__page-link" href="{checklist_url(small)}">印刷用のチェックリストを開く</a>'
+        in response.text
+    )
     assert queries_for(client, large.get_absolute_url()) == queries_for(client, small.get_absolute_url())
 
 
