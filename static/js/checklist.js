@@ -36,6 +36,11 @@
   }
 
   function enhance(section) {
+    // The script may be linked twice (the section and its page): enhance each checklist once.
+    if (section.hasAttribute("data-enhanced")) {
+      return;
+    }
+    section.setAttribute("data-enhanced", "");
     var key = section.getAttribute("data-storage-key");
     var boxes = Array.prototype.slice.call(section.querySelectorAll("input[type=checkbox][name=done]"));
     var required = boxes.filter(function (box) { return box.hasAttribute("data-required"); });
