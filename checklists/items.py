@@ -106,33 +106,30 @@ def deadline_text(subsidy: Subsidy) -> str:
     return text
 
 
-def _deadline_item(subsidy: Subsidy, status: ApplicationStatus, on: datetime.datetime) -> Item:
-    detail = f"締切: {deadline_text(subsidy)}"
+def _deadline_note(subsidy: Subsidy, status: ApplicationStatus, on: datetime.datetime) -> str:
     if status == ApplicationStatus.CLOSED:
-        return Item(
-            "deadline",
-            "申請期限内である",
-            Group.SCHEDULE,
-            detail=detail,
-            note="締切を過ぎています",
-            blocked=True,
-        )
+        return "締切を過ぎています"
+    if subsidy.rolling and status == ApplicationStatus.OPEN:
+        # A rolling listing's note already reads as its terms (「随時（…）」, 「予算がなくなり次第終了」).
+        return subsidy.deadline_note or "随時受付"
     if status == ApplicationStatus.UPCOMING:
         note = f"受付開始: {formatting.format_date(subsidy.accepts_from)}から"
-    elif subsidy.rolling:
-        # A rolling listing's note already reads as its terms (「随時（…）」, 「予算がなくなり次第終了」).
-        return Item(
-            "deadline",
-            "申請期限内である",
-            Group.SCHEDULE,
-            detail=detail,
-            note=subsidy.deadline_note or "随時受付",
-        )
     else:
         note = formatting.format_days_left(subsidy.days_left(on=on))
     if subsidy.deadline_note:
-        note = f"{note}（{subsidy.deadline_note}）" if note else subsidy.deadline_note
-    return Item("deadline", "申請期限内である", Group.SCHEDULE, detail=detail, note=note)
+        return f"{note}（{subsidy.deadline_note}）" if note else subsidy.deadline_note
+    return note
+
+
+def _deadline_item(subsidy: Subsidy, status: ApplicationStatus, on: datetime.datetime) -> Item:
+    return Item(
+        "deadline",
+        "申請期限内である",
+        Group.SCHEDULE,
+        detail=f"締切: {deadline_text(subsidy)}",
+        note=_deadline_note(subsidy, status, on),
+        blocked=status == ApplicationStatus.CLOSED,
+    )
 
 
 def _listing_items(subsidy: Subsidy, status: ApplicationStatus, on: datetime.datetime) -> list[Item]:
