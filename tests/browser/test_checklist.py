@@ -1,0 +1,176 @@
+import re
+
+import pytest
+from django.urls import reverse
+
+from subsidies.models import EligibilityRequirement, RequiredDocument, SubsidyExpense
+from tests.browser.conftest import PHONE
+from tests.factories import jst, make_subsidy
+
+REQUIRED_IDS = ["target", "expenses", "deadline", "plan", "documents"]
+
+
+@pytest.fixture
+def listing(transactional_db):
+    """An open listing shaped like the seed one (five required items) plus one optional staff requirement."""
+    subsidy = make_subsidy(
+        title="ブラウザで確かめる補助金",
+        target_description="県内の中小企業",
+        deadline=jst(2099, 3, 31),
+        official_url="https://www.example.go.jp/apply/",
+    )
+    SubsidyExpense.objects.create(subsidy=subsidy, label="機械装置費", order=1)
+    RequiredDocument.objects.create(subsidy=subsidy, name="事業計画書", order=1)
+    RequiredDocument.objects.create(subsidy=subsidy, name="見積書", order=2)
+    EligibilityRequirement.objects.create(
+        subsidy=subsidy,
+        text="事前に窓口へ相談している",
+        group=EligibilityRequirement.Group.OTHER,
+        required=False,
+    )
+    return subsidy
+
+
+def checklist_url(page, subsidy):
+    return page.live_url + reverse("checklists:checklist", kwargs={"pk": subsidy.pk})
+
+
+def box(page, subsidy, item_id):
+    return page.locator(f"#cl-{subsidy.pk}-{item_id}")
+
+
+def count(page):
+    return page.locator(".checklist__count").inner_text()
+
+
+def test_ticking_items_updates_progress_and_the_verdict_live(page, listing):
+    page.goto(checklist_url(page, listing))
+    assert re.sub(r"\s+", " ", count(page)) == "0 / 5 完了 0%"
+    ready = page.get_by_text("必須項目をすべてクリアしました。申請できます。")
+    pending = page.get_by_text("必須項目をすべてクリアすると申請可能です")
+    assert pending.is_visible() and not ready.is_visible()
+
+    page.get_by_label("対象者の要件を満たしている").check()
+    box(page, listing, "deadline").check()
+    assert re.sub(r"\s+", " ", count(page)) == "2 / 5 完了 40%"
+    assert page.locator("progress").evaluate("bar => bar.value") == 40
+
+    page.get_by_role("checkbox", name="事前に窓口へ相談している").check()
+    assert re.sub(r"\s+", " ", count(page)) == "2 / 5 完了 40%", "optional items do not count"
+
+    for item_id in REQUIRED_IDS:
+        box(page, listing, item_id).check()
+    assert re.sub(r"\s+", " ", count(page)) == "5 / 5 完了 100%"
+    assert ready.is_visible() and not pending.is_visible()
+    assert page.get_by_role("link", name="公式サイトから申請する").get_attribute("href") == (
+        "https://www.example.go.jp/apply/"
+    )
+    assert page.locator(".checklist__count").get_attribute("aria-live") == "polite"
+    assert page.problems == []
+
+
+def test_ticks_survive_a_reload_and_reset_clears_them(page, listing):
+    page.goto(checklist_url(page, listing))
+    box(page, listing, "target").check()
+    box(page, listing, "plan").check()
+    page.reload()
+    assert box(page, listing, "target").is_checked()
+    assert box(page, listing, "plan").is_checked()
+    assert re.sub(r"\s+", " ", count(page)) == "2 / 5 完了 40%"
+
+    page.get_by_role("button", name="チェックをすべて外す").click()
+    assert not box(page, listing, "target").is_checked()
+    assert re.sub(r"\s+", " ", count(page)) == "0 / 5 完了 0%"
+    page.reload()
+    assert not box(page, listing, "target").is_checked()
+    assert page.problems == []
+
+
+def test_the_detail_page_section_shares_the_state_with_the_standalone_page(page, listing):
+    page.goto(checklist_url(page, listing))
+    box(page, listing, "expenses").check()
+    page.goto(page.live_url + listing.get_absolute_url())
+    section = page.locator("#checklist")
+    assert section.get_by_role("heading", name="申請前チェックリスト").is_visible()
+    assert box(page, listing, "expenses").is_checked()
+    assert re.sub(r"\s+", " ", section.locator(".checklist__count").inner_text()) == "1 / 5 完了 20%"
+    assert page.problems == []
+
+
+def test_the_checklist_works_with_the_keyboard(page, listing):
+    page.goto(checklist_url(page, listing))
+    box(page, listing, "target").focus()
+    page.keyboard.press("Space")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Space")
+    assert box(page, listing, "expenses").is_checked()
+    assert re.sub(r"\s+", " ", count(page)) == "2 / 5 完了 40%"
+
+
+def test_without_javascript_the_form_is_evaluated_on_the_server(browser, live_server, listing):
+    context = browser.new_context(java_script_enabled=False, viewport=PHONE, locale="ja-JP")
+    page = context.new_page()
+    try:
+        page.goto(live_server.url + reverse("checklists:checklist", kwargs={"pk": listing.pk}))
+        assert not page.get_by_role("button", name="チェックをすべて外す").is_visible()
+        page.get_by_label("対象者の要件を満たしている").check()
+        page.get_by_label("申請期限内である").check()
+        page.get_by_role("button", name="チェック結果を確認する").click()
+        page.wait_for_load_state()
+        assert "done=target" in page.url and "done=deadline" in page.url
+        assert re.sub(r"\s+", " ", page.locator(".checklist__count").inner_text()) == "2 / 5 完了 40%"
+        assert page.get_by_label("対象者の要件を満たしている").is_checked()
+
+        for label in ["対象経費に該当する事業である", "事業計画書を作成できる", "必要書類を準備できる"]:
+            page.get_by_label(label).check()
+        page.get_by_role("button", name="チェック結果を確認する").click()
+        page.wait_for_load_state()
+        assert re.sub(r"\s+", " ", page.locator(".checklist__count").inner_text()) == "5 / 5 完了 100%"
+        assert page.get_by_text("必須項目をすべてクリアしました。申請できます。").is_visible()
+
+        bookmarked = page.url
+        page.goto("about:blank")
+        page.goto(bookmarked)
+        assert re.sub(r"\s+", " ", page.locator(".checklist__count").inner_text()) == "5 / 5 完了 100%"
+    finally:
+        context.close()
+
+
+def test_a_closed_listing_can_never_become_ready(page, transactional_db):
+    closed = make_subsidy(target_description="中小企業", deadline=jst(2026, 3, 31))
+    page.goto(page.live_url + reverse("checklists:checklist", kwargs={"pk": closed.pk}))
+    assert page.get_by_text("締切を過ぎています", exact=True).is_visible()
+    assert box(page, closed, "deadline").is_disabled()
+    box(page, closed, "target").check()
+    assert re.sub(r"\s+", " ", count(page)) == "1 / 2 完了 50%"
+    assert page.get_by_text("現在は申請できません").is_visible()
+    assert page.problems == []
+
+
+def test_the_printed_checklist_has_empty_boxes_and_no_buttons(page, listing):
+    page.goto(checklist_url(page, listing))
+    box(page, listing, "target").check()
+    page.emulate_media(media="print")
+    assert not page.get_by_role("button", name="チェック結果を確認する").is_visible()
+    assert not page.locator(".checklist__progress").is_visible()
+    assert box(page, listing, "target").evaluate("el => getComputedStyle(el).appearance") == "none"
+    assert page.get_by_text(f"/subsidies/{listing.pk}/checklist/").is_visible()
+    assert page.get_by_role("heading", level=1).inner_text().endswith("ブラウザで確かめる補助金")
+
+
+def test_the_standalone_page_fits_a_phone(page, listing):
+    page.set_viewport_size(PHONE)
+    page.goto(checklist_url(page, listing))
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def test_a_submitted_url_wins_over_storage_and_then_follows_the_boxes(page, listing):
+    page.goto(checklist_url(page, listing))
+    box(page, listing, "plan").check()
+    page.goto(checklist_url(page, listing) + "?submitted=1&done=target")
+    assert box(page, listing, "target").is_checked()
+    assert not box(page, listing, "plan").is_checked()
+    box(page, listing, "deadline").check()
+    assert "done=target" in page.url and "done=deadline" in page.url
+    page.goto(checklist_url(page, listing))
+    assert box(page, listing, "deadline").is_checked() and not box(page, listing, "plan").is_checked()
