@@ -7,7 +7,7 @@ from subsidies import clock
 from ..links import compare_url
 from ..selection import MAX_COLUMNS, parse_ids
 from ..similarity import similar_subsidies
-from ..table import Column, build_table
+from ..table import Column, build_table, status_of
 
 register = template.Library()
 
@@ -18,7 +18,9 @@ def similar_table(context, subsidy):
     now = context.get("now") or clock.now()
     similar = similar_subsidies(subsidy, on=now)
     columns = [Column(subsidy, subsidy.status(at=now), is_self=True)]
-    columns += [Column(item.subsidy, item.subsidy.status(at=now), reasons=item.reasons) for item in similar]
+    columns += [
+        Column(item.subsidy, status_of(item.subsidy, on=now), reasons=item.reasons) for item in similar
+    ]
     return {"subsidy": subsidy, "table": build_table(columns, on=now), "has_similar": bool(similar)}
 
 
