@@ -54,14 +54,9 @@ def page(browser, live_server):
     context = browser.new_context(viewport=DESKTOP, locale="ja-JP", timezone_id="Asia/Tokyo")
     page = context.new_page()
     problems = PageProblems()
-    page.on(
-        "console",
-        lambda message: problems.append(f"console: {message.text}") if message.type == "error" else None,
-    )
+    page.on("console", lambda message: problems.append(f"console: {message.text}") if message.type == "error" else None)
     page.on("pageerror", lambda error: problems.append(f"pageerror: {error}"))
-    page.on(
-        "requestfailed", lambda request: problems.append(f"requestfailed: {request.url} {request.failure}")
-    )
+    page.on("requestfailed", lambda request: problems.append(f"requestfailed: {request.url} {request.failure}"))
     page.problems = problems
     page.live_url = live_server.url
     yield page
