@@ -52,13 +52,22 @@
     document.body.appendChild(live);
   }
 
+  var onComparePage = false;
+  var trayOpen = false;
+
   function render() {
     tray.textContent = "";
     tray.hidden = items.length === 0;
+    var details = document.createElement("details");
+    details.className = "compare-tray__details";
+    details.open = trayOpen || Boolean(message);
+    details.addEventListener("toggle", function () { trayOpen = details.open; });
+    var summary = document.createElement("summary");
     var heading = document.createElement("h2");
     heading.id = "compare-tray-heading";
     heading.textContent = "比較リスト（" + items.length + "/" + MAX + "件）";
-    tray.appendChild(heading);
+    summary.appendChild(heading);
+    details.appendChild(summary);
     var list = document.createElement("ol");
     items.forEach(function (item) {
       var li = document.createElement("li");
@@ -75,25 +84,27 @@
       li.appendChild(remove);
       list.appendChild(li);
     });
-    tray.appendChild(list);
+    details.appendChild(list);
     if (message) {
       var note = document.createElement("p");
       note.className = "compare-tray__message";
       note.textContent = message;
-      tray.appendChild(note);
+      details.appendChild(note);
     }
-    var actions = document.createElement("p");
-    actions.className = "compare-tray__actions";
-    var open = document.createElement("a");
-    open.href = compareHref(items);
-    open.textContent = "比較する";
     var clear = document.createElement("button");
     clear.type = "button";
+    clear.className = "compare-tray__clear";
     clear.setAttribute("data-tray-clear", "");
     clear.textContent = "すべて外す";
-    actions.appendChild(open);
-    actions.appendChild(clear);
-    tray.appendChild(actions);
+    details.appendChild(clear);
+    tray.appendChild(details);
+    if (!onComparePage) {
+      var open = document.createElement("a");
+      open.className = "compare-tray__open";
+      open.href = compareHref(items);
+      open.textContent = "比較する";
+      tray.appendChild(open);
+    }
     syncButtons();
   }
 
@@ -134,6 +145,7 @@
     table.querySelectorAll("[data-compare-column]").forEach(function (head) {
       picked.push({ id: head.getAttribute("data-compare-column"), title: head.getAttribute("data-compare-title") });
     });
+    onComparePage = true;
     items = picked.slice(0, MAX);
     save(items);
   }
@@ -206,7 +218,9 @@
   });
 
   buildTray();
+  trayOpen = window.matchMedia("(min-width: 60rem)").matches;
   followComparePage();
+  if (onComparePage) { trayOpen = false; }
   enhanceComparePage();
   render();
 })();

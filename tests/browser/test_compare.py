@@ -29,7 +29,7 @@ def named(action, title):
 
 
 def tray_titles(page):
-    return page.locator(".compare-tray li span").all_inner_texts()
+    return page.locator(".compare-tray li span").all_text_contents()
 
 
 def test_pick_three_compare_remove_one_show_differences_and_reload(page, transactional_db):
