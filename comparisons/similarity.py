@@ -6,7 +6,7 @@ A candidate must be available to the listing's applicants (region-compatible) an
 
 ===========================  ======================================================
 shared purpose               30 points each
-shared expense category      15 points each (「その他」 never counts)
+shared expense category      10 points each (「その他」 never counts)
 overlapping target types     10 points if any
 region                       12 same region, 8 same block, 5 全国
 amount                       8 when within half an order of magnitude (×0.32–×3.2)
@@ -33,19 +33,15 @@ from collections.abc import Iterable
 
 from django.db.models import (
     Case,
-    Count,
     Exists,
     F,
-    IntegerField,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
 
 from subsidies.formatting import format_yen
 from subsidies.models import ApplicationStatus, Region, Subsidy, SubsidyExpense
@@ -53,7 +49,7 @@ from subsidies.models import ApplicationStatus, Region, Subsidy, SubsidyExpense
 LIMIT = 4
 
 WEIGHT_PURPOSE = 30
-WEIGHT_EXPENSE = 15
+WEIGHT_EXPENSE = 10
 WEIGHT_TARGET = 10
 WEIGHT_REGION_SAME = 12
 WEIGHT_REGION_BLOCK = 8
@@ -108,9 +104,18 @@ def _block_name(region: Region) -> str | None:
     return None
 
 
-def _count(through_rows: QuerySet) -> Coalesce:
-    counted = through_rows.order_by().values("subsidy_id").annotate(n=Count("*")).values("n")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+def _matches(rows: QuerySet, column: str, term_ids: list[int]):
+    """How many of ``term_ids`` a listing has: one EXISTS per term.
+
+    Each EXISTS is uncorrelated apart from the listing's id, so PostgreSQL runs it once as a hashed subplan
+    (an index scan of the term's rows) and probes the hash per candidate, instead of a correlated count per
+    candidate. A listing's purposes and expense categories are a handful, so the query stays small.
+    """
+    total = Value(0)
+    for term_id in term_ids:
+        has_term = Exists(rows.filter(subsidy_id=OuterRef("pk"), **{column: term_id}))
+        total = total + Case(When(has_term, then=Value(1)), default=Value(0))
+    return total
 
 
 def _region_conditions(regions: list[Region]) -> dict[str, Q | Exists | Value]:
@@ -118,8 +123,11 @@ def _region_conditions(regions: list[Region]) -> dict[str, Q | Exists | Value]:
     blocks = {block for block in map(_block_id, regions) if block}
     own = RegionThrough.objects.filter(subsidy_id=OuterRef("pk"))
     same = Exists(own.filter(region_id__in=region_ids))
-    block = Exists(own.filter(Q(region_id__in=blocks) | Q(region__parent_id__in=blocks))) if blocks else None
-    national = Exists(own.filter(region__code=Region.NATIONAL_CODE))
+    # Region ids come from small uncorrelated subqueries on the 56-row region table (hashed once), so the
+    # link table is probed by its region_id index without a join per row.
+    in_blocks = Region.objects.filter(Q(pk__in=blocks) | Q(parent_id__in=blocks)).values("pk")
+    block = Exists(own.filter(region_id__in=in_blocks)) if blocks else None
+    national = Exists(own.filter(region_id__in=Region.objects.filter(code=Region.NATIONAL_CODE).values("pk")))
     return {"same": same, "block": block, "national": national}
 
 
@@ -146,9 +154,10 @@ def similar_queryset(subsidy: Subsidy, *, on: datetime.datetime) -> QuerySet:
         Subsidy.objects.published()
         .exclude(pk=subsidy.pk)
         .filter(Exists(shares_purpose) | Exists(shares_category))
-        .annotate(
-            shared_purposes=_count(shares_purpose),
-            shared_categories=_distinct_categories(category_ids),
+        # Aliases, not annotations: only the total is selected, so each hashed subplan is built once.
+        .alias(
+            shared_purposes=_matches(PurposeThrough.objects, "purpose_id", purpose_ids),
+            shared_categories=_matches(SubsidyExpense.objects, "category_id", category_ids),
             shares_target=Exists(shares_target),
             region_same=region["same"],
             region_national=region["national"],
@@ -181,28 +190,17 @@ def similar_queryset(subsidy: Subsidy, *, on: datetime.datetime) -> QuerySet:
         When(status_rank=1, then=Value(WEIGHT_UPCOMING)),
         default=Value(0),
     )
+    queryset = queryset.alias(
+        amount_score=amount_score, is_closed=Case(When(status_rank=2, then=Value(1)), default=Value(0))
+    )
     return queryset.annotate(
-        amount_score=amount_score,
         similarity=F("shared_purposes") * WEIGHT_PURPOSE
         + F("shared_categories") * WEIGHT_EXPENSE
         + Case(When(shares_target=True, then=Value(WEIGHT_TARGET)), default=Value(0))
         + region_score
         + F("amount_score")
         + status_score,
-        is_closed=Case(When(status_rank=2, then=Value(1)), default=Value(0)),
     ).order_by("is_closed", F("similarity").desc(), F("deadline").asc(nulls_last=True), "pk")
-
-
-def _distinct_categories(category_ids: list[int]) -> Coalesce:
-    """How many of ``category_ids`` a listing's expenses fall under (two expenses of one category count once)."""
-    rows = (
-        SubsidyExpense.objects.filter(subsidy_id=OuterRef("pk"), category_id__in=category_ids)
-        .order_by()
-        .values("subsidy_id")
-        .annotate(n=Count("category_id", distinct=True))
-        .values("n")
-    )
-    return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
 
 
 def similar_subsidies(subsidy: Subsidy, *, on: datetime.datetime, limit: int = LIMIT) -> list[Similar]:
