@@ -33,9 +33,7 @@ from collections.abc import Iterable
 
 from django.db.models import (
     Case,
-    Exists,
     F,
-    OuterRef,
     Prefetch,
     Q,
     QuerySet,
@@ -104,103 +102,108 @@ def _block_name(region: Region) -> str | None:
     return None
 
 
-def _matches(rows: QuerySet, column: str, term_ids: list[int]):
-    """How many of ``term_ids`` a listing has: one EXISTS per term.
+def _listings(rows: QuerySet) -> QuerySet:
+    """The ids of the listings that own ``rows`` (link-table rows), as an uncorrelated subquery."""
+    return rows.values("subsidy_id")
 
-    Each EXISTS is uncorrelated apart from the listing's id, so PostgreSQL runs it once as a hashed subplan
-    (an index scan of the term's rows) and probes the hash per candidate, instead of a correlated count per
-    candidate. A listing's purposes and expense categories are a handful, so the query stays small.
+
+def _has(rows: QuerySet) -> Q:
+    """``pk IN (SELECT subsidy_id FROM rows)``.
+
+    Uncorrelated on purpose: PostgreSQL builds a hash of the matching ids once (an index scan of the term's
+    link rows) and probes it per candidate, and the planner costs it as such. The correlated EXISTS form is
+    costed per row, which pushed the estimate over ``jit_above_cost`` and spent seconds compiling.
+    SQLite materialises the subquery once as well.
     """
+    return Q(pk__in=_listings(rows))
+
+
+def _count_of(condition_per_term: list[Q]):
     total = Value(0)
-    for term_id in term_ids:
-        has_term = Exists(rows.filter(subsidy_id=OuterRef("pk"), **{column: term_id}))
-        total = total + Case(When(has_term, then=Value(1)), default=Value(0))
+    for condition in condition_per_term:
+        total = total + Case(When(condition, then=Value(1)), default=Value(0))
     return total
 
 
-def _region_conditions(regions: list[Region]) -> dict[str, Q | Exists | Value]:
+def _region_conditions(regions: list[Region]) -> dict[str, Q | None]:
     region_ids = [region.pk for region in regions]
     blocks = {block for block in map(_block_id, regions) if block}
-    own = RegionThrough.objects.filter(subsidy_id=OuterRef("pk"))
-    same = Exists(own.filter(region_id__in=region_ids))
-    # Region ids come from small uncorrelated subqueries on the 56-row region table (hashed once), so the
-    # link table is probed by its region_id index without a join per row.
+    # Region ids come from small subqueries on the 56-row region table, so the link table is read through
+    # its region_id index.
     in_blocks = Region.objects.filter(Q(pk__in=blocks) | Q(parent_id__in=blocks)).values("pk")
-    block = Exists(own.filter(region_id__in=in_blocks)) if blocks else None
-    national = Exists(own.filter(region_id__in=Region.objects.filter(code=Region.NATIONAL_CODE).values("pk")))
-    return {"same": same, "block": block, "national": national}
+    national = Region.objects.filter(code=Region.NATIONAL_CODE).values("pk")
+    return {
+        "same": _has(RegionThrough.objects.filter(region_id__in=region_ids)),
+        "block": _has(RegionThrough.objects.filter(region_id__in=in_blocks)) if blocks else None,
+        "national": _has(RegionThrough.objects.filter(region_id__in=national)),
+    }
 
 
 def similar_queryset(subsidy: Subsidy, *, on: datetime.datetime) -> QuerySet:
     """Published, region-compatible listings sharing a purpose or an expense category, best first."""
     regions = list(subsidy.regions.all())
+    is_national = any(region.code == Region.NATIONAL_CODE for region in regions)
     purpose_ids = [purpose.pk for purpose in subsidy.purposes.all()]
     target_ids = [target.pk for target in subsidy.target_types.all()]
-    category_ids = sorted(
-        {
-            expense.category_id
-            for expense in subsidy.expenses.all()
-            if expense.category_id and expense.category.slug not in VAGUE_EXPENSE_SLUGS
-        }
-    )
+    category_ids = sorted({category.pk for category in _categories(subsidy)})
     region = _region_conditions(regions)
-    is_national = any(r.code == Region.NATIONAL_CODE for r in regions)
 
-    shares_purpose = PurposeThrough.objects.filter(subsidy_id=OuterRef("pk"), purpose_id__in=purpose_ids)
-    shares_category = SubsidyExpense.objects.filter(subsidy_id=OuterRef("pk"), category_id__in=category_ids)
-    shares_target = TargetThrough.objects.filter(subsidy_id=OuterRef("pk"), targettype_id__in=target_ids)
-
-    queryset = (
-        Subsidy.objects.published()
-        .exclude(pk=subsidy.pk)
-        .filter(Exists(shares_purpose) | Exists(shares_category))
-        # Aliases, not annotations: only the total is selected, so each hashed subplan is built once.
-        .alias(
-            shared_purposes=_matches(PurposeThrough.objects, "purpose_id", purpose_ids),
-            shared_categories=_matches(SubsidyExpense.objects, "category_id", category_ids),
-            shares_target=Exists(shares_target),
-            region_same=region["same"],
-            region_national=region["national"],
-            region_block=region["block"] if region["block"] is not None else Value(False),
-        )
-        .with_status(at=on)
-    )
+    candidates = Q(pk__in=[])
+    if purpose_ids:
+        candidates |= _has(PurposeThrough.objects.filter(purpose_id__in=purpose_ids))
+    if category_ids:
+        candidates |= _has(SubsidyExpense.objects.filter(category_id__in=category_ids))
+    queryset = Subsidy.objects.published().exclude(pk=subsidy.pk).filter(candidates)
     if not is_national:
         # 全国 is compatible with everything; otherwise the candidate must be reachable by region.
-        compatible = Q(region_same=True) | Q(region_national=True) | Q(region_block=True)
+        compatible = region["same"] | region["national"]
+        if region["block"] is not None:
+            compatible |= region["block"]
         queryset = queryset.filter(compatible)
+
+    shared_purposes = _count_of([_has(PurposeThrough.objects.filter(purpose_id=pk)) for pk in purpose_ids])
+    shared_categories = _count_of(
+        [_has(SubsidyExpense.objects.filter(category_id=pk)) for pk in category_ids]
+    )
+    target_score = Value(0)
+    if target_ids:
+        shares_target = _has(TargetThrough.objects.filter(targettype_id__in=target_ids))
+        target_score = Case(When(shares_target, then=Value(WEIGHT_TARGET)), default=Value(0))
+    region_whens = [When(region["same"], then=Value(WEIGHT_REGION_SAME))]
+    if region["block"] is not None:
+        region_whens.append(When(region["block"], then=Value(WEIGHT_REGION_BLOCK)))
+    region_score = (
+        Case(*region_whens, default=Value(WEIGHT_REGION_NATIONAL))
+        if is_national
+        else Case(
+            *region_whens, When(region["national"], then=Value(WEIGHT_REGION_NATIONAL)), default=Value(0)
+        )
+    )
     amount_score = Value(0)
     if subsidy.max_amount:
-        low, high = subsidy.max_amount / AMOUNT_FACTOR, subsidy.max_amount * AMOUNT_FACTOR
+        low = math.floor(subsidy.max_amount / AMOUNT_FACTOR)
+        high = math.ceil(subsidy.max_amount * AMOUNT_FACTOR)
         amount_score = Case(
-            When(max_amount__gte=math.floor(low), max_amount__lte=math.ceil(high), then=Value(WEIGHT_AMOUNT)),
-            default=Value(0),
+            When(max_amount__gte=low, max_amount__lte=high, then=Value(WEIGHT_AMOUNT)), default=Value(0)
         )
-    region_score = Case(
-        When(region_same=True, then=Value(WEIGHT_REGION_SAME)),
-        When(region_block=True, then=Value(WEIGHT_REGION_BLOCK)),
-        When(
-            Q(pk__isnull=False) if is_national else Q(region_national=True),
-            then=Value(WEIGHT_REGION_NATIONAL),
-        ),
-        default=Value(0),
-    )
+    queryset = queryset.with_status(at=on)
     status_score = Case(
         When(status_rank=0, then=Value(WEIGHT_OPEN)),
         When(status_rank=1, then=Value(WEIGHT_UPCOMING)),
         default=Value(0),
     )
-    queryset = queryset.alias(
-        amount_score=amount_score, is_closed=Case(When(status_rank=2, then=Value(1)), default=Value(0))
+    return (
+        queryset.alias(is_closed=Case(When(status_rank=2, then=Value(1)), default=Value(0)))
+        .annotate(
+            similarity=shared_purposes * WEIGHT_PURPOSE
+            + shared_categories * WEIGHT_EXPENSE
+            + target_score
+            + region_score
+            + amount_score
+            + status_score
+        )
+        .order_by("is_closed", F("similarity").desc(), F("deadline").asc(nulls_last=True), "pk")
     )
-    return queryset.annotate(
-        similarity=F("shared_purposes") * WEIGHT_PURPOSE
-        + F("shared_categories") * WEIGHT_EXPENSE
-        + Case(When(shares_target=True, then=Value(WEIGHT_TARGET)), default=Value(0))
-        + region_score
-        + F("amount_score")
-        + status_score,
-    ).order_by("is_closed", F("similarity").desc(), F("deadline").asc(nulls_last=True), "pk")
 
 
 def similar_subsidies(subsidy: Subsidy, *, on: datetime.datetime, limit: int = LIMIT) -> list[Similar]:
