@@ -116,12 +116,13 @@
     document.querySelectorAll("a.compare-button[data-compare-id]").forEach(function (button) {
       var picked = has(button.getAttribute("data-compare-id"));
       button.setAttribute("role", "button");
+      // The name stays 「比較に追加」; the pressed state (and a ✓ drawn by CSS) says it is in the tray.
       button.setAttribute("aria-pressed", picked ? "true" : "false");
-      button.querySelector(".compare-button__label").textContent = picked ? "比較リストに追加済み" : "比較に追加";
     });
   }
 
   function toggle(id, title) {
+    var focusInTray = tray.contains(document.activeElement);
     message = "";
     if (has(id)) {
       items = items.filter(function (item) { return String(item.id) !== String(id); });
@@ -135,6 +136,11 @@
     }
     save(items);
     render();
+    if (focusInTray) {
+      // The button that had focus was re-drawn: keep the keyboard user in the tray.
+      var summary = tray.querySelector("summary");
+      if (summary && !tray.hidden) { summary.focus(); }
+    }
   }
 
   // On /compare/ the listings on the page are the pick (a shared link or a removed column updates the tray).

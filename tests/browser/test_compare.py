@@ -38,6 +38,8 @@ def test_pick_three_compare_remove_one_show_differences_and_reload(page, transac
     for listing in listings:
         page.get_by_role("button", name=named("比較に追加", listing.title)).click()
     assert tray_titles(page) == [listing.title for listing in listings]
+    added = page.get_by_role("button", name=named("比較に追加", listings[0].title))
+    assert added.get_attribute("aria-pressed") == "true"
     assert page.get_by_role("heading", name="比較リスト（3/4件）").is_visible()
 
     page.get_by_role("link", name="比較する", exact=True).click()
