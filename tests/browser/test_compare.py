@@ -95,3 +95,19 @@ def test_without_javascript_the_button_is_a_link_to_the_comparison(browser, live
     assert page.get_by_role("link", name="違いだけ表示").is_visible()
     assert listing.title in page.locator("table").inner_text()
     context.close()
+
+
+def test_on_a_phone_the_table_scrolls_inside_its_region_with_the_row_headers_fixed(page, transactional_db):
+    listings = make_listings()
+    page.set_viewport_size({"width": 375, "height": 812})
+    page.goto(
+        page.live_url + reverse("comparisons:compare") + "?ids=" + ",".join(str(s.pk) for s in listings)
+    )
+    assert page.evaluate("document.documentElement.scrollWidth") == 375
+    region = page.get_by_role("region", name="選んだ補助金の比較")
+    row_header = page.get_by_role("rowheader", name="補助金額")
+    before = row_header.bounding_box()["x"]
+    region.evaluate("element => { element.scrollLeft = 400; }")
+    assert region.evaluate("element => element.scrollLeft") > 0
+    assert row_header.bounding_box()["x"] == before
+    assert page.problems == []
