@@ -5,4 +5,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("subsidies.urls")),
     path("", include("checklists.urls")),
+    path("", include("comparisons.urls")),
 ]

@@ -1,0 +1,275 @@
+"""Which other listings are similar to a listing, and why, in words an applicant agrees with.
+
+A candidate must be available to the listing's applicants (region-compatible) and must share at least one
+利用目的 or one 経費区分 with it: a listing that only shares 「全国」 is not similar (the reference page's four
+"similar" listings were exactly that). Candidates are then scored in one SQL query:
+
+===========================  ======================================================
+shared purpose               30 points each
+shared expense category      10 points each (「その他」 never counts)
+overlapping target types     10 points if any
+region                       12 same region, 8 same block, 5 全国
+amount                       8 when within half an order of magnitude (×0.32–×3.2)
+status                       4 open, 2 upcoming; closed listings come after every open or upcoming one
+===========================  ======================================================
+
+so a shared purpose (30) always outweighs the region (at most 12). Ties fall back to the nearer deadline
+(listings without a deadline last), then the lower pk.
+
+Region compatibility (``_region_conditions``): 全国 is compatible with every region; otherwise two listings
+are compatible when they share a region, or when one's block (地方) is the other's region or block
+(東京都 ⇔ 関東・甲信越地方 ⇔ 神奈川県).
+
+Queries: one for the ranked, sliced candidates (with ``select_related("organization")``) and one per
+prefetched relation (regions with their block, purposes, target types, expenses with their category) —
+five in all, whatever the number of listings. The listing's own relations come from its prefetch cache
+when the caller prefetched them (the detail view does).
+"""
+
+import dataclasses
+import datetime
+import math
+from collections.abc import Iterable
+
+from django.db.models import (
+    Case,
+    F,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+
+from subsidies.formatting import format_yen
+from subsidies.models import ApplicationStatus, Region, Subsidy, SubsidyExpense
+
+LIMIT = 4
+
+WEIGHT_PURPOSE = 30
+WEIGHT_EXPENSE = 10
+WEIGHT_TARGET = 10
+WEIGHT_REGION_SAME = 12
+WEIGHT_REGION_BLOCK = 8
+WEIGHT_REGION_NATIONAL = 5
+WEIGHT_AMOUNT = 8
+WEIGHT_OPEN = 4
+WEIGHT_UPCOMING = 2
+
+# "The same order of magnitude": within half a decade either way (10 ** 0.5 ≈ 3.16).
+AMOUNT_FACTOR = math.sqrt(10)
+
+# Expense categories too vague to make two listings alike.
+VAGUE_EXPENSE_SLUGS = frozenset({"other"})
+
+RegionThrough = Subsidy.regions.through
+PurposeThrough = Subsidy.purposes.through
+TargetThrough = Subsidy.target_types.through
+
+
+@dataclasses.dataclass
+class Similar:
+    """A similar listing, its score and the reasons in words (「同じ目的: 人材育成を行いたい」)."""
+
+    subsidy: Subsidy
+    score: int
+    reasons: list[str]
+
+
+def related_prefetches() -> list:
+    """The prefetches a comparison column needs (regions with their block, expenses with their category)."""
+    return [
+        Prefetch("regions", queryset=Region.objects.select_related("parent")),
+        "purposes",
+        "target_types",
+        Prefetch("expenses", queryset=SubsidyExpense.objects.select_related("category")),
+    ]
+
+
+def _block_id(region: Region) -> int | None:
+    if region.kind == Region.Kind.BLOCK:
+        return region.pk
+    if region.kind == Region.Kind.PREFECTURE:
+        return region.parent_id
+    return None
+
+
+def _block_name(region: Region) -> str | None:
+    if region.kind == Region.Kind.BLOCK:
+        return region.name
+    if region.kind == Region.Kind.PREFECTURE and region.parent_id:
+        return region.parent.name
+    return None
+
+
+def _listings(rows: QuerySet) -> QuerySet:
+    """The ids of the listings that own ``rows`` (link-table rows), as an uncorrelated subquery."""
+    return rows.values("subsidy_id")
+
+
+def _has(rows: QuerySet) -> Q:
+    """``pk IN (SELECT subsidy_id FROM rows)``.
+
+    Uncorrelated on purpose: PostgreSQL builds a hash of the matching ids once (an index scan of the term's
+    link rows) and probes it per candidate, and the planner costs it as such. The correlated EXISTS form is
+    costed per row, which pushed the estimate over ``jit_above_cost`` and spent seconds compiling.
+    SQLite materialises the subquery once as well.
+    """
+    return Q(pk__in=_listings(rows))
+
+
+def _count_of(condition_per_term: list[Q]):
+    total = Value(0)
+    for condition in condition_per_term:
+        total = total + Case(When(condition, then=Value(1)), default=Value(0))
+    return total
+
+
+def _region_conditions(regions: list[Region]) -> dict[str, Q | None]:
+    region_ids = [region.pk for region in regions]
+    blocks = {block for block in map(_block_id, regions) if block}
+    # Region ids come from small subqueries on the 56-row region table, so the link table is read through
+    # its region_id index.
+    in_blocks = Region.objects.filter(Q(pk__in=blocks) | Q(parent_id__in=blocks)).values("pk")
+    national = Region.objects.filter(code=Region.NATIONAL_CODE).values("pk")
+    return {
+        "same": _has(RegionThrough.objects.filter(region_id__in=region_ids)),
+        "block": _has(RegionThrough.objects.filter(region_id__in=in_blocks)) if blocks else None,
+        "national": _has(RegionThrough.objects.filter(region_id__in=national)),
+    }
+
+
+def similar_queryset(subsidy: Subsidy, *, on: datetime.datetime) -> QuerySet:
+    """Published, region-compatible listings sharing a purpose or an expense category, best first."""
+    regions = list(subsidy.regions.all())
+    is_national = any(region.code == Region.NATIONAL_CODE for region in regions)
+    purpose_ids = [purpose.pk for purpose in subsidy.purposes.all()]
+    target_ids = [target.pk for target in subsidy.target_types.all()]
+    category_ids = sorted({category.pk for category in _categories(subsidy)})
+    region = _region_conditions(regions)
+
+    candidates = Q(pk__in=[])
+    if purpose_ids:
+        candidates |= _has(PurposeThrough.objects.filter(purpose_id__in=purpose_ids))
+    if category_ids:
+        candidates |= _has(SubsidyExpense.objects.filter(category_id__in=category_ids))
+    queryset = Subsidy.objects.published().exclude(pk=subsidy.pk).filter(candidates)
+    if not is_national:
+        # 全国 is compatible with everything; otherwise the candidate must be reachable by region.
+        compatible = region["same"] | region["national"]
+        if region["block"] is not None:
+            compatible |= region["block"]
+        queryset = queryset.filter(compatible)
+
+    shared_purposes = _count_of([_has(PurposeThrough.objects.filter(purpose_id=pk)) for pk in purpose_ids])
+    shared_categories = _count_of(
+        [_has(SubsidyExpense.objects.filter(category_id=pk)) for pk in category_ids]
+    )
+    target_score = Value(0)
+    if target_ids:
+        shares_target = _has(TargetThrough.objects.filter(targettype_id__in=target_ids))
+        target_score = Case(When(shares_target, then=Value(WEIGHT_TARGET)), default=Value(0))
+    region_whens = [When(region["same"], then=Value(WEIGHT_REGION_SAME))]
+    if region["block"] is not None:
+        region_whens.append(When(region["block"], then=Value(WEIGHT_REGION_BLOCK)))
+    region_score = (
+        Case(*region_whens, default=Value(WEIGHT_REGION_NATIONAL))
+        if is_national
+        else Case(
+            *region_whens, When(region["national"], then=Value(WEIGHT_REGION_NATIONAL)), default=Value(0)
+        )
+    )
+    amount_score = Value(0)
+    if subsidy.max_amount:
+        low = math.floor(subsidy.max_amount / AMOUNT_FACTOR)
+        high = math.ceil(subsidy.max_amount * AMOUNT_FACTOR)
+        amount_score = Case(
+            When(max_amount__gte=low, max_amount__lte=high, then=Value(WEIGHT_AMOUNT)), default=Value(0)
+        )
+    queryset = queryset.with_status(at=on)
+    status_score = Case(
+        When(status_rank=0, then=Value(WEIGHT_OPEN)),
+        When(status_rank=1, then=Value(WEIGHT_UPCOMING)),
+        default=Value(0),
+    )
+    return (
+        queryset.alias(is_closed=Case(When(status_rank=2, then=Value(1)), default=Value(0)))
+        .annotate(
+            similarity=shared_purposes * WEIGHT_PURPOSE
+            + shared_categories * WEIGHT_EXPENSE
+            + target_score
+            + region_score
+            + amount_score
+            + status_score
+        )
+        .order_by("is_closed", F("similarity").desc(), F("deadline").asc(nulls_last=True), "pk")
+    )
+
+
+def similar_subsidies(subsidy: Subsidy, *, on: datetime.datetime, limit: int = LIMIT) -> list[Similar]:
+    """The ``limit`` listings most similar to ``subsidy`` at the moment ``on``, with reasons."""
+    rows = (
+        similar_queryset(subsidy, on=on)
+        .select_related("organization")
+        .prefetch_related(*related_prefetches())[:limit]
+    )
+    return [Similar(row, row.similarity, reasons(subsidy, row)) for row in rows]
+
+
+def reasons(subsidy: Subsidy, other: Subsidy) -> list[str]:
+    """Why ``other`` is like ``subsidy``, from their prefetched relations (no queries when prefetched)."""
+    found = []
+    purposes = _names(subsidy.purposes.all(), other.purposes.all())
+    if purposes:
+        found.append(f"同じ目的: {'、'.join(purposes)}")
+    categories = _names(_categories(subsidy), _categories(other))
+    if categories:
+        found.append(f"同じ対象経費: {'、'.join(categories)}")
+    targets = _names(subsidy.target_types.all(), other.target_types.all())
+    if targets:
+        found.append(f"対象者が重なる: {'、'.join(targets)}")
+    region = _region_reason(list(subsidy.regions.all()), list(other.regions.all()))
+    if region:
+        found.append(region)
+    if _same_order(subsidy.max_amount, other.max_amount):
+        found.append(f"補助金額が同程度: 最大{format_yen(other.max_amount)}")
+    status = getattr(other, "status", None)
+    if status == ApplicationStatus.OPEN:
+        found.append("募集中")
+    elif status == ApplicationStatus.UPCOMING:
+        found.append("募集予定")
+    return found
+
+
+def _categories(subsidy: Subsidy) -> list:
+    return [
+        expense.category
+        for expense in subsidy.expenses.all()
+        if expense.category_id and expense.category.slug not in VAGUE_EXPENSE_SLUGS
+    ]
+
+
+def _names(mine: Iterable, theirs: Iterable) -> list[str]:
+    """Names of the terms in both, in vocabulary order, each once."""
+    shared = {term.pk for term in mine} & {term.pk for term in theirs}
+    terms = {term.pk: term for term in theirs if term.pk in shared}
+    return [term.name for term in sorted(terms.values(), key=lambda term: (term.order, term.pk))]
+
+
+def _region_reason(mine: list[Region], theirs: list[Region]) -> str | None:
+    shared = [region for region in theirs if region.pk in {r.pk for r in mine}]
+    if shared:
+        return f"対象地域: {'、'.join(region.name for region in shared)}"
+    my_blocks = {block for block in map(_block_id, mine) if block}
+    for region in theirs:
+        if _block_id(region) in my_blocks or region.pk in my_blocks:
+            return f"対象地域: 同じ地方（{_block_name(region)}）"
+    if any(region.code == Region.NATIONAL_CODE for region in theirs):
+        return "対象地域: 全国"
+    return None
+
+
+def _same_order(mine: int | None, theirs: int | None) -> bool:
+    if not mine or not theirs:
+        return False
+    return math.floor(mine / AMOUNT_FACTOR) <= theirs <= math.ceil(mine * AMOUNT_FACTOR)
