@@ -22,11 +22,18 @@ def term_weight(term: str) -> float:
     return UNIGRAM_WEIGHT if len(term) == 1 else 1.0
 
 
+def is_word_term(term: str) -> bool:
+    """A bigram with a letter in it: 「研修」 or 「dx」, not 「00」 or a single kanji."""
+    return len(term) == 2 and not term.isdigit()
+
+
 @dataclass(frozen=True)
 class Hit:
     passage: Passage
     score: float
     coverage: float
+    # Whether a word (not just digits or single kanji) of the question is in the passage.
+    has_word: bool = True
 
 
 class PassageIndex:
@@ -59,6 +66,7 @@ class PassageIndex:
                 continue
             norm = K1 * (1 - B + B * length / (self.average_length or 1))
             score = sum(weights[t] * counts[t] * (K1 + 1) / (counts[t] + norm) for t in matched)
-            hits.append(Hit(passage, score, sum(weights[t] for t in matched) / total))
+            coverage = sum(weights[t] for t in matched) / total
+            hits.append(Hit(passage, score, coverage, any(is_word_term(t) for t in matched)))
         hits.sort(key=lambda hit: (-hit.score, -hit.coverage))
         return hits[:limit]

@@ -6,6 +6,9 @@ register = template.Library()
 
 
 @register.inclusion_tag("assistant/_ask_box.html")
-def ask_box(subsidy, form=None):
-    """The question box under the article: ``{% load assistant %}{% ask_box subsidy %}``."""
-    return {"subsidy": subsidy, "form": form or QuestionForm()}
+def ask_box(subsidy, form=None, answer=None):
+    """The question box under the article: ``{% load assistant %}{% ask_box subsidy %}``.
+
+    The answer page passes its bound form and answer, so the first answer shows in the box's log.
+    """
+    return {"subsidy": subsidy, "form": form or QuestionForm(), "answer": answer}
