@@ -3,8 +3,15 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from subsidies.models import Subsidy
-from tests.factories import NOW, add_children, jst, make_subsidy
+from subsidies.models import (
+    FAQ,
+    ApplicationStep,
+    EligibilityRequirement,
+    RequiredDocument,
+    Subsidy,
+    SubsidyExpense,
+)
+from tests.factories import NOW, jst, make_region, make_subsidy, make_target_type
 
 pytestmark = pytest.mark.django_db
 
@@ -115,6 +122,18 @@ def test_asking_is_a_get_and_changes_nothing(client):
     assert Subsidy.objects.values().get(pk=subsidy.pk) == before
 
 
+def grow(subsidy, count):
+    """Give the listing ``count`` more rows of every list the answer reads (short region codes for PostgreSQL)."""
+    for i in range(count):
+        SubsidyExpense.objects.create(subsidy=subsidy, label=f"経費{i}", order=i)
+        RequiredDocument.objects.create(subsidy=subsidy, name=f"書類{i}", order=i)
+        ApplicationStep.objects.create(subsidy=subsidy, title=f"手順{i}", order=i)
+        FAQ.objects.create(subsidy=subsidy, question=f"質問{i}？", answer=f"回答{i}。", order=i)
+        EligibilityRequirement.objects.create(subsidy=subsidy, text=f"要件{i}", order=i)
+        subsidy.regions.add(make_region(code=f"Q{subsidy.pk % 10}{i}"))
+        subsidy.target_types.add(make_target_type())
+
+
 def count_queries(client, url):
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
@@ -130,7 +149,7 @@ def test_an_answer_costs_eight_queries_however_many_rows_the_listing_has(client,
     # One for the listing (with its organisation), one per prefetched list: regions, target types,
     # requirements, expenses, documents, steps, FAQs.
     assert count_queries(client, ask_url(subsidy, q=question)) == 8
-    add_children(subsidy, 5)
+    grow(subsidy, 5)
     subsidy.save()
     assert count_queries(client, ask_url(subsidy, q=question, partial=1)) == 8
 
