@@ -125,9 +125,11 @@ def _skeleton(text: str) -> str:
 def answer(subsidy: Subsidy, question: str, *, now: datetime.datetime) -> Answer:
     intent = recognise(question)
     hits = [
-        hit for hit in passage_index(subsidy).search(content_words(question)) if hit.coverage >= MIN_COVERAGE
+        hit
+        for hit in passage_index(subsidy).search(content_words(question))
+        if hit.coverage >= MIN_COVERAGE and hit.has_word
     ]
-    if intent and (not intent.weak or not hits or _field_wins(hits[0])):
+    if intent and (not intent.weak or not hits or _field_wins(intent, hits[0])):
         return field_answer(subsidy, intent, now=now)
     if hits:
         quotes = [hits[0]] + [h for h in hits[1:2] if h.score >= hits[0].score * SECOND_QUOTE_RATIO]
@@ -137,9 +139,13 @@ def answer(subsidy: Subsidy, question: str, *, now: datetime.datetime) -> Answer
     return Answer(kind="none")
 
 
-def _field_wins(hit: Hit) -> bool:
-    """A weak intent gives way to a FAQ or article passage that matches the question closely."""
-    return hit.passage.kind == "field" or hit.coverage < STRONG_COVERAGE
+def _field_wins(intent: Intent, hit: Hit) -> bool:
+    """A weak intent gives way to a passage from elsewhere on the page that matches the question closely.
+
+    A line of the same list the intent would answer with (an expense for 「何に使える」) does not win: the
+    field answer gives the whole list.
+    """
+    return hit.passage.anchor == FIELD_ANCHORS[intent.key] or hit.coverage < STRONG_COVERAGE
 
 
 def field_answer(subsidy: Subsidy, intent: Intent, *, now: datetime.datetime) -> Answer:

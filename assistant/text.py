@@ -38,12 +38,30 @@ def terms(text: str) -> list[str]:
     return result
 
 
+def soft_terms(text: str) -> list[str]:
+    """Kanji followed by hiragana (「宝く」 of 宝くじ, 「見積」 is already a term): words that are half kana.
+
+    They are noise as often as words (「援し」 of 支援して), so the ranker counts them only when the
+    listing uses them, and at a lower weight.
+    """
+    result: list[str] = []
+    for run in _RUN.findall(normalize(text).replace("_", " ")):
+        result.extend(
+            run[i : i + 2] for i in range(len(run) - 1) if is_kanji(run[i]) and _HIRAGANA.match(run[i + 1])
+        )
+    return result
+
+
 def _straddles(bigram: str) -> bool:
     """A katakana word's end glued to a kanji (「バス代」 → 「ス代」) is not a term of either word."""
     return len(bigram) == 2 and (
         (bool(_KATAKANA.match(bigram[0])) and is_kanji(bigram[1]))
         or (is_kanji(bigram[0]) and bool(_KATAKANA.match(bigram[1])))
     )
+
+
+def has_hiragana(text: str) -> bool:
+    return bool(_HIRAGANA.search(text))
 
 
 def has_words(text: str) -> bool:

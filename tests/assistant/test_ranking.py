@@ -32,3 +32,20 @@ def test_no_passage_is_returned_for_a_question_with_no_shared_term():
 def test_a_match_on_digits_alone_is_not_a_word_match():
     index = PassageIndex([Passage(text="定員は500人です。", heading="", anchor="article")])
     assert not index.search("00")[0].has_word
+
+
+def test_a_passage_sharing_only_words_every_listing_uses_is_not_a_word_match():
+    index = PassageIndex([Passage(text="自治会が申請できます。", heading="", anchor="article")])
+    [hit] = index.search("雨の日でも申請できますか")
+    assert not hit.has_word
+
+
+def test_a_word_written_half_in_kana_is_found_when_the_listing_uses_it():
+    index = PassageIndex(
+        [
+            Passage(text="宝くじの収益を財源にしています。", heading="", anchor="section-1"),
+            Passage(text="市区町村に申請します。", heading="", anchor="section-2"),
+        ]
+    )
+    hit = index.search("宝くじの財源")[0]
+    assert hit.passage.anchor == "section-1" and hit.has_word

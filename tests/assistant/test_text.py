@@ -25,3 +25,9 @@ def test_full_width_letters_give_the_same_terms_as_half_width():
 def test_a_question_of_only_punctuation_has_no_words():
     assert not has_words("？！…・「」")
     assert has_words("締切？")
+
+
+def test_soft_terms_are_a_kanji_followed_by_hiragana():
+    from assistant.text import soft_terms
+
+    assert soft_terms("宝くじの助成") == ["宝く"]
