@@ -6,9 +6,9 @@ listing answers it, the answer says so. Nothing here composes a fact that the li
 """
 
 import datetime
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
-
-from django.core.cache import cache
 
 from subsidies import formatting
 from subsidies.models import ApplicationStatus, Subsidy
@@ -27,6 +27,11 @@ MIN_COVERAGE = 0.5
 STRONG_COVERAGE = 0.7
 # A second passage is quoted too when it scores at least this share of the first one.
 SECOND_QUOTE_RATIO = 0.8
+
+# Listings whose passage index each process keeps (an index is a few hundred kB at most).
+INDEX_CACHE_SIZE = 512
+_INDEXES: OrderedDict[tuple, PassageIndex] = OrderedDict()
+_INDEX_LOCK = threading.Lock()
 
 # Where each field is shown on the detail page (ids the detail template carries).
 FIELD_ANCHORS = {
@@ -93,17 +98,23 @@ class Answer:
 
 
 def passage_index(subsidy: Subsidy) -> PassageIndex:
-    """The listing's passage index, cached per listing version (pk + updated_at).
+    """The listing's passage index, built once per listing version (pk + updated_at) in each process.
 
-    Staff edit FAQs inline with the listing, and saving the listing moves ``updated_at``, so a new version
-    gets a new key and the old entry simply expires.
+    Staff edit FAQs and lists inline with the listing, and saving the listing moves ``updated_at``, so a
+    new version gets a new key and the old entry falls out of the LRU. The cache is in-process rather than
+    Django's cache: unpickling the index from the cache costs more than a question does.
     """
-    stamp = subsidy.updated_at.isoformat() if subsidy.updated_at else "new"
-    key = f"assistant:index:v2:{subsidy.pk}:{stamp}"
-    index = cache.get(key)
-    if index is None:
-        index = PassageIndex(listing_passages(subsidy))
-        cache.set(key, index, 60 * 60 * 24)
+    key = (subsidy.pk, subsidy.updated_at)
+    with _INDEX_LOCK:
+        index = _INDEXES.get(key)
+        if index is not None:
+            _INDEXES.move_to_end(key)
+            return index
+    index = PassageIndex(listing_passages(subsidy))
+    with _INDEX_LOCK:
+        _INDEXES[key] = index
+        while len(_INDEXES) > INDEX_CACHE_SIZE:
+            _INDEXES.popitem(last=False)
     return index
 
 
