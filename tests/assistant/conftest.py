@@ -70,5 +70,5 @@ def make_listing_6() -> Subsidy:
 
 @pytest.fixture
 def evaluation_listings(db):
-    call_command("loaddata", "taxonomies", "seed", verbosity=0)
+    call_command("loaddata", "taxonomies", "seed", "programs", verbosity=0)
     make_listing_6()

@@ -5,9 +5,9 @@ Each case is (listing pk, question, expected). ``expected`` is the structured fi
 ``requirements``, ...), or a tuple of those when two places answer equally well, or None when the listing
 does not answer the question at all (the box must then say so, never answer).
 
-Listings: the seed 155678 and 155679–155682 from ``fixtures/seed.json``, and ``LISTING_6`` (a listing with
-the fields the seed leaves empty: 補助率, an official adoption rate, phone, email, a future start date),
-made in the test by ``make_listing_6``. Real programs from ``fixtures/programs.json`` can be added here.
+Listings: the seed 155678 and 155679–155682 from ``fixtures/seed.json``, ``LISTING_6`` (a listing with
+the fields the seed leaves empty: phone, email), made in the test by ``make_listing_6``, and real programs
+200001, 200004, 200019 and 200029 from ``fixtures/programs.json``.
 """
 
 LISTING_6 = 900_001
@@ -155,4 +155,50 @@ CASES = [
     (LISTING_6, "受付開始日は？", "deadline"),
     (LISTING_6, "展示会出展費は対象になる？", ("eligibility", "expenses")),
     (LISTING_6, "何回でも申請できますか", None),
+    # A third batch over real programs from fixtures/programs.json (ものづくり補助金, 持続化補助金,
+    # キャリアアップ助成金, 東京都の創業助成事業), written before looking at how the rules treat them. First run:
+    # 35/42, and one unanswerable question answered (「在留資格」 matched 資格 → 対象者). The intent patterns
+    # for 資格, どこで, ホームページ and いつ交付決定 were then narrowed.
+    (200001, "締切はいつ？", "deadline"),
+    (200001, "補助率はどのくらい？", "subsidy_rate"),
+    (200001, "採択率はどれくらいですか", "adoption_rate"),
+    (200001, "補助上限はいくら", "amount"),
+    (200001, "交付決定の前に買った機械は対象になる？", "faq"),
+    (200001, "従業員ゼロの個人事業主でも申請できる？", "faq"),
+    (200001, "補助金はいつもらえるの？", "faq"),
+    (200001, "GビズIDって必要？", ("requirements", "section-3", "flow")),
+    (200001, "口頭審査はありますか", "section-3"),
+    (200001, "目標を達成できなかったらどうなる", ("section-2", "requirements")),
+    (200001, "結果はいつわかりますか", "review_period"),
+    (200001, "事務局の連絡先", "contact"),
+    (200001, "補助金で社員旅行に行けますか", None),
+    (200004, "様式4ってどこでもらえる？", ("requirements", "documents", "section-2", "flow")),
+    (200004, "ホームページ作成だけでも申請できますか", "faq"),
+    (200004, "賃金引上げ特例とは", "section-1"),
+    (200004, "上限額はいくら？", "amount"),
+    (200004, "赤字事業者の補助率は？", "subsidy_rate"),
+    (200004, "採択率", "adoption_rate"),
+    (200004, "申請に必要な書類", "documents"),
+    (200004, "法人じゃなくても申請できる？", "faq"),
+    (200004, "チラシ作成費は対象？", ("article", "eligibility")),
+    (200004, "駐車場の舗装は対象ですか", None),
+    (200019, "申請期限は？", "deadline"),
+    (200019, "1人あたりいくらもらえる？", "amount"),
+    (200019, "試用期間中の人は対象？", "faq"),
+    (200019, "役員の家族でも大丈夫？", "faq"),
+    (200019, "賃金は何%上げる必要がありますか", ("section-2", "flow")),
+    (200019, "相談はどこにすればいい？", ("contact", "section-3")),
+    (200019, "大企業でも使えますか", ("section-1", "target")),
+    (200019, "他のコースもありますか", "section-3"),
+    (200019, "難易度は？", "difficulty"),
+    (200019, "外国人の在留資格の更新について", None),
+    (200029, "助成率は？", "subsidy_rate"),
+    (200029, "下限額はある？", ("amount", "section-1")),
+    (200029, "大阪の会社でも申請できますか", "region"),
+    (200029, "面接はありますか", ("section-3", "flow")),
+    (200029, "創業して6年目ですが申請できますか", "faq"),
+    (200029, "家賃は対象経費になりますか", ("expenses", "faq")),
+    (200029, "募集は年に何回？", ("section-3", "deadline")),
+    (200029, "いつ交付決定される？", ("review_period", "section-3")),
+    (200029, "保育園の紹介はしてもらえますか", None),
 ]
