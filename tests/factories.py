@@ -31,7 +31,13 @@ def jst(year, month, day, hour=23, minute=59) -> datetime.datetime:
 
 def make_region(**fields) -> Region:
     n = next(_counter)
-    defaults = {"code": f"X{n}", "name": f"地域{n}", "slug": f"region-{n}", "kind": Region.Kind.PREFECTURE}
+    # Region.code is 3 characters: "X" and two base-36 digits, so a long test run never overflows it.
+    code = (
+        "X"
+        + "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"[n // 36 % 36]
+        + "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"[n % 36]
+    )
+    defaults = {"code": code, "name": f"地域{n}", "slug": f"region-{n}", "kind": Region.Kind.PREFECTURE}
     return Region.objects.create(**(defaults | fields))
 
 
