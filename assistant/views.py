@@ -19,14 +19,13 @@ def ask(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.user.is_staff:
         queryset = queryset.published()
     subsidy = get_object_or_404(queryset, pk=pk)
-    form = QuestionForm(request.GET) if "q" in request.GET else QuestionForm()
-    result = (
-        answer(subsidy, form.cleaned_data["q"], now=clock.now())
-        if form.is_bound and form.is_valid()
-        else None
-    )
+    partial = request.GET.get("partial") == "1"
+    # The page without a question shows the box; the fragment always answers something, if only an error.
+    form = QuestionForm(request.GET) if "q" in request.GET or partial else QuestionForm()
+    valid = form.is_bound and form.is_valid()
+    result = answer(subsidy, form.cleaned_data["q"], now=clock.now()) if valid else None
     context = {"subsidy": subsidy, "form": form, "answer": result}
-    template = "assistant/ask.html#answer" if request.GET.get("partial") == "1" else "assistant/ask.html"
+    template = "assistant/ask.html#answer" if partial else "assistant/ask.html"
     response = render(request, template, context)
     response["X-Robots-Tag"] = "noindex"
     return response

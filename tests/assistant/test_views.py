@@ -108,6 +108,13 @@ def test_empty_long_or_hostile_questions_get_a_clear_message_not_an_error(client
         assert "<script>alert" not in response.text
 
 
+def test_the_fragment_without_a_question_asks_for_one(client):
+    subsidy = make_subsidy()
+    response = client.get(ask_url(subsidy, partial=1))
+    assert "質問を入力してください。" in response.text
+    assert "お答えできません" not in response.text
+
+
 def test_a_question_of_exactly_200_characters_is_accepted(client):
     subsidy = make_subsidy()
     response = client.get(ask_url(subsidy, q="締" * 200, partial=1))
