@@ -13,7 +13,9 @@ def _listing():
         max_amount=5_000_000,
         body="## 概要\n\n本文です。\n\n## 研修\n\nオンライン研修も補助の対象です。",
     )
-    FAQ.objects.create(subsidy=subsidy, question="他の補助金と併用できますか？", answer="同じ経費には併用できません。")
+    FAQ.objects.create(
+        subsidy=subsidy, question="他の補助金と併用できますか？", answer="同じ経費には併用できません。"
+    )
     return subsidy
 
 
