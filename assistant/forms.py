@@ -24,6 +24,12 @@ class QuestionForm(forms.Form):
         # Django's own NUL check answers in English; ours says it in the site's words.
         self.fields["q"].validators = []
 
+    @property
+    def shown_question(self) -> str:
+        """The question as typed, for echoing back: control characters removed, at most 60 characters."""
+        text = "".join(ch for ch in str(self.data.get("q", "")) if ord(ch) >= 32 and ord(ch) != 127)
+        return text if len(text) <= 60 else text[:59] + "…"
+
     def clean_q(self) -> str:
         question = self.cleaned_data["q"]
         if "\x00" in question or any(ord(ch) < 32 and ch not in "\t\n\r" for ch in question):

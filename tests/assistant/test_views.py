@@ -108,6 +108,14 @@ def test_empty_long_or_hostile_questions_get_a_clear_message_not_an_error(client
         assert "<script>alert" not in response.text
 
 
+def test_a_rejected_question_is_echoed_without_its_control_characters(client):
+    subsidy = make_subsidy()
+    # The fragment: the site header (not this app) echoes request.GET.q on full pages.
+    response = client.get(ask_url(subsidy, q="締切\x00は\x07？", partial=1))
+    assert "\x00" not in response.text and "\x07" not in response.text
+    assert "締切は？" in response.text
+
+
 def test_the_fragment_without_a_question_asks_for_one(client):
     subsidy = make_subsidy()
     response = client.get(ask_url(subsidy, partial=1))
