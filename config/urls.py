@@ -6,4 +6,5 @@ urlpatterns = [
     path("", include("subsidies.urls")),
     path("", include("checklists.urls")),
     path("", include("comparisons.urls")),
+    path("", include("assistant.urls")),
 ]
