@@ -1,7 +1,7 @@
 """A listing's text cut into passages that can be quoted, each remembering the heading it sits under.
 
 Heading anchors follow one rule, shared with the detail page's Markdown renderer: the N-th heading of the
-article (any level, counted from 1 in document order) has the id ``section-N``. Text before the first
+article (any level, counted from 1 in document order) has the id ``article-N``. Text before the first
 heading links to ``#article``; the staff FAQs link to ``#faq``.
 """
 
@@ -25,8 +25,8 @@ _INLINE = [
 
 
 def heading_anchor(number: int) -> str:
-    """The id of the ``number``-th heading of the article (1-based): ``section-3``."""
-    return f"section-{number}"
+    """The id of the ``number``-th heading of the article (1-based): ``article-3``."""
+    return f"article-{number}"
 
 
 @dataclass(frozen=True)

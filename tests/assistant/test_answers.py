@@ -90,7 +90,7 @@ def test_other_questions_are_answered_by_quoting_the_best_passage_with_its_headi
         body="## 概要\n\n本文です。\n\n## オンライン研修\n\nオンライン研修も補助の対象です。"
     )
     result = answer(subsidy, "オンライン研修はできますか", now=NOW)
-    assert (result.kind, result.anchor) == ("text", "section-2")
+    assert (result.kind, result.anchor) == ("text", "article-2")
     assert result.quotes[0].passage.text == "オンライン研修も補助の対象です。"
 
 
@@ -115,4 +115,4 @@ def test_the_passage_index_is_rebuilt_when_the_listing_changes():
     subsidy.body = "## 点検\n\n浄化槽の点検が必要です。"
     subsidy.save()
     assert answer(subsidy, "浄化槽の点検", now=NOW).kind == "text"
-    assert passage_index(subsidy).passages[0].anchor == "section-1"
+    assert passage_index(subsidy).passages[0].anchor == "article-1"

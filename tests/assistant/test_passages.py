@@ -30,11 +30,11 @@ BODY = """\
 
 
 def test_headings_are_numbered_in_document_order_for_their_anchors():
-    assert heading_anchor(3) == "section-3"
+    assert heading_anchor(3) == "article-3"
     anchors = {p.text: p.anchor for p in article_passages(BODY)}
     assert anchors["はじめの段落です。"] == "article"
-    assert anchors["中小企業"] == "section-1"
-    assert anchors["通常枠／50万円"] == "section-2"
+    assert anchors["中小企業"] == "article-1"
+    assert anchors["通常枠／50万円"] == "article-2"
 
 
 def test_each_list_item_and_table_row_is_its_own_passage_under_its_heading():
@@ -56,7 +56,7 @@ def test_an_indented_paragraph_belongs_to_its_list_item():
 
 
 def test_a_heading_inside_a_code_block_is_not_counted():
-    assert all(p.anchor in {"article", "section-1", "section-2"} for p in article_passages(BODY))
+    assert all(p.anchor in {"article", "article-1", "article-2"} for p in article_passages(BODY))
 
 
 def test_faqs_are_passages_that_link_to_the_faq_section():

@@ -2,20 +2,20 @@ from assistant.passages import Passage
 from assistant.ranking import PassageIndex
 
 PASSAGES = [
-    Passage(text="オンラインでの研修も補助の対象です。", heading="研修", anchor="section-1"),
-    Passage(text="専門家の派遣費用を補助します。", heading="派遣", anchor="section-2"),
-    Passage(text="申請書類は窓口に提出します。", heading="申請", anchor="section-3"),
+    Passage(text="オンラインでの研修も補助の対象です。", heading="研修", anchor="article-1"),
+    Passage(text="専門家の派遣費用を補助します。", heading="派遣", anchor="article-2"),
+    Passage(text="申請書類は窓口に提出します。", heading="申請", anchor="article-3"),
 ]
 
 
 def test_the_passage_sharing_the_rarest_terms_ranks_first():
     hits = PassageIndex(PASSAGES).search("オンライン研修")
-    assert hits[0].passage.anchor == "section-1"
+    assert hits[0].passage.anchor == "article-1"
 
 
 def test_coverage_is_one_when_every_term_of_the_question_is_in_the_passage():
     hit = PassageIndex(PASSAGES).search("専門家の派遣")[0]
-    assert hit.passage.anchor == "section-2"
+    assert hit.passage.anchor == "article-2"
     assert hit.coverage == 1.0
 
 
@@ -43,9 +43,9 @@ def test_a_passage_sharing_only_words_every_listing_uses_is_not_a_word_match():
 def test_a_word_written_half_in_kana_is_found_when_the_listing_uses_it():
     index = PassageIndex(
         [
-            Passage(text="宝くじの収益を財源にしています。", heading="", anchor="section-1"),
-            Passage(text="市区町村に申請します。", heading="", anchor="section-2"),
+            Passage(text="宝くじの収益を財源にしています。", heading="", anchor="article-1"),
+            Passage(text="市区町村に申請します。", heading="", anchor="article-2"),
         ]
     )
     hit = index.search("宝くじの財源")[0]
-    assert hit.passage.anchor == "section-1" and hit.has_word
+    assert hit.passage.anchor == "article-1" and hit.has_word

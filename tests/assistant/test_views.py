@@ -58,7 +58,7 @@ def test_a_text_answer_quotes_the_passage_and_links_its_heading(client):
     response = client.get(ask_url(subsidy, q="オンライン研修", partial=1))
     assert "<blockquote" in response.text
     assert "オンライン研修も対象です。" in response.text
-    assert f'href="{subsidy.get_absolute_url()}#section-2"' in response.text
+    assert f'href="{subsidy.get_absolute_url()}#article-2"' in response.text
 
 
 def test_an_unanswerable_question_points_to_the_official_page_and_the_contact(client):
