@@ -31,6 +31,7 @@ import datetime
 import math
 from collections.abc import Iterable
 
+from django.core.cache import cache
 from django.db.models import (
     Case,
     F,
@@ -41,10 +42,14 @@ from django.db.models import (
     When,
 )
 
+from subsidies.clock import JST, jst_date
 from subsidies.formatting import format_yen
 from subsidies.models import ApplicationStatus, Region, Subsidy, SubsidyExpense
 
 LIMIT = 4
+# The ranking is cached per listing version and per hour of the JST day: the ranks of other listings can lag
+# behind their edits and status changes by up to an hour; the values shown are always read fresh.
+RANKING_CACHE_SECONDS = 60 * 60
 
 WEIGHT_PURPOSE = 30
 WEIGHT_EXPENSE = 10
@@ -207,13 +212,27 @@ def similar_queryset(subsidy: Subsidy, *, on: datetime.datetime) -> QuerySet:
 
 
 def similar_subsidies(subsidy: Subsidy, *, on: datetime.datetime, limit: int = LIMIT) -> list[Similar]:
-    """The ``limit`` listings most similar to ``subsidy`` at the moment ``on``, with reasons."""
+    """The ``limit`` listings most similar to ``subsidy`` at the moment ``on``, with reasons.
+
+    The ranking query scans every candidate, so its result (pks and scores) is cached; the rows themselves
+    are read fresh (one query and the prefetches), so what the table shows is never older than the request.
+    """
+    local = on.astimezone(JST)
+    key = f"similar:v1:{subsidy.pk}:{subsidy.updated_at.timestamp()}:{jst_date(on)}:{local.hour}:{limit}"
+    ranking = cache.get(key)
+    if ranking is None:
+        ranking = list(similar_queryset(subsidy, on=on).values_list("pk", "similarity")[:limit])
+        cache.set(key, ranking, RANKING_CACHE_SECONDS)
+    scores = dict(ranking)
     rows = (
-        similar_queryset(subsidy, on=on)
+        Subsidy.objects.published()
+        .filter(pk__in=scores)
+        .with_status(at=on)
         .select_related("organization")
-        .prefetch_related(*related_prefetches())[:limit]
+        .prefetch_related(*related_prefetches())
     )
-    return [Similar(row, row.similarity, reasons(subsidy, row)) for row in rows]
+    by_pk = {row.pk: row for row in rows}
+    return [Similar(by_pk[pk], scores[pk], reasons(subsidy, by_pk[pk])) for pk, _ in ranking if pk in by_pk]
 
 
 def reasons(subsidy: Subsidy, other: Subsidy) -> list[str]:
