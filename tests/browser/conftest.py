@@ -31,6 +31,17 @@ ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOT_DIR = Path(os.environ.get("SCREENSHOT_DIR", ROOT / "screenshots"))
 
 
+def pytest_terminal_summary(terminalreporter):
+    from tests.browser.test_lighthouse import SCORES
+
+    if SCORES:
+        terminalreporter.section("Lighthouse (mobile)")
+        for name, scores in SCORES.items():
+            terminalreporter.write_line(
+                f"{name:10} " + "  ".join(f"{key} {value}" for key, value in scores.items())
+            )
+
+
 def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/browser/" in str(item.fspath).replace(os.sep, "/"):
