@@ -71,6 +71,14 @@ def _console_problem(problems, message):
         problems.append(f"console: {message.text}" + (f" ({where})" if where else ""))
 
 
+def _failed_request(problems, request):
+    # ERR_ABORTED is the browser cancelling a request because the test navigated away (a late favicon);
+    # a request that really fails (refused, blocked by CSP, DNS) has another reason, and 4xx/5xx answers
+    # show up as console errors.
+    if request.failure != "net::ERR_ABORTED":
+        problems.append(f"requestfailed: {request.url} {request.failure}")
+
+
 @pytest.fixture
 def page(browser, live_server):
     context = browser.new_context(viewport=DESKTOP, locale="ja-JP", timezone_id="Asia/Tokyo")
@@ -78,9 +86,7 @@ def page(browser, live_server):
     problems = PageProblems()
     page.on("console", lambda message: _console_problem(problems, message))
     page.on("pageerror", lambda error: problems.append(f"pageerror: {error}"))
-    page.on(
-        "requestfailed", lambda request: problems.append(f"requestfailed: {request.url} {request.failure}")
-    )
+    page.on("requestfailed", lambda request: _failed_request(problems, request))
     page.problems = problems
     page.live_url = live_server.url
     yield page
