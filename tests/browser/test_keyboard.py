@@ -1,39 +1,12 @@
 """Keyboard-only journeys with a visible focus indicator at every stop.
 
 The journey goes as far as this app's pages go: search → results → a listing. The checklist and comparison
-apps continue it from the detail page in their own browser tests (``tab_to`` and ``assert_focus_visible``
-are for them too).
+apps continue it from the detail page in their own browser tests with ``tests/browser/keyboard.py``.
 """
 
 from django.urls import reverse
 
-FOCUS_STYLE = """() => {
-  const el = document.activeElement;
-  const style = getComputedStyle(el);
-  return {tag: el.tagName, text: (el.textContent || el.value || '').trim().slice(0, 40),
-          outlineStyle: style.outlineStyle, outlineWidth: parseFloat(style.outlineWidth),
-          boxShadow: style.boxShadow, focusVisible: el.matches(':focus-visible')};
-}"""
-
-
-def assert_focus_visible(page):
-    """The focused element matches :focus-visible and draws an outline of at least 2 px (or a ring)."""
-    focus = page.evaluate(FOCUS_STYLE)
-    assert focus["tag"] != "BODY", "focus was lost to <body>"
-    assert focus["focusVisible"], f"{focus} does not match :focus-visible"
-    drawn = (focus["outlineStyle"] != "none" and focus["outlineWidth"] >= 2) or focus["boxShadow"] != "none"
-    assert drawn, f"no visible focus indicator on {focus}"
-    return focus
-
-
-def tab_to(page, selector, *, limit=60):
-    """Press Tab until ``selector`` has focus, checking the focus indicator at every stop on the way."""
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        assert_focus_visible(page)
-        if page.evaluate("(selector) => document.activeElement.matches(selector)", selector):
-            return
-    raise AssertionError(f"{selector} was not reached in {limit} Tab presses")
+from tests.browser.keyboard import assert_focus_visible, tab_to
 
 
 def test_skip_link_is_the_first_tab_stop_and_moves_focus_to_main(page, transactional_db):
