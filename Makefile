@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/hojokin
 
-.PHONY: install run test test-postgres test-browser lint check bench bench-detail clean
+.PHONY: install node run test test-postgres test-browser screenshots lint check bench bench-detail clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,13 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/activate
 
 install: $(VENV)/.installed
 
+# axe-core and Lighthouse for the browser suite, exactly as package-lock.json pins them.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+node: node_modules/.installed
+
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
@@ -31,8 +38,12 @@ test: install
 test-postgres: install
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest
 
-test-browser: install
+test-browser: install node
 	$(BIN)/pytest -m browser
+
+# Full-page PNGs of every page type at 375 px and 1280 px into screenshots/ (git-ignored).
+screenshots: install node
+	$(BIN)/pytest -m browser tests/browser/test_screenshots.py
 
 lint: install
 	$(BIN)/ruff check .
@@ -44,4 +55,4 @@ bench-detail: install
 	$(PY) benchmarks/detail_vs_static.py
 
 clean:
-	rm -rf $(VENV) build *.egg-info staticfiles
+	rm -rf $(VENV) build *.egg-info staticfiles node_modules screenshots

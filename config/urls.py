@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import TemplateView
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -7,4 +8,6 @@ urlpatterns = [
     path("", include("checklists.urls")),
     path("", include("comparisons.urls")),
     path("", include("assistant.urls")),
+    path("about/", TemplateView.as_view(template_name="pages/about.html"), name="about"),
+    path("disclaimer/", TemplateView.as_view(template_name="pages/disclaimer.html"), name="disclaimer"),
 ]

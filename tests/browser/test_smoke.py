@@ -9,11 +9,3 @@ def test_listing_page_renders_in_chromium_without_console_errors(page, transacti
     assert page.locator("h1").inner_text() == "補助金一覧"
     assert page.get_by_role("link", name="ブラウザで見る補助金").is_visible()
     assert page.problems == []
-
-
-def test_skip_link_is_the_first_tab_stop_and_moves_focus_to_main(page, transactional_db):
-    page.goto(page.live_url + reverse("subsidies:home"))
-    page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.textContent") == "本文へスキップ"
-    page.keyboard.press("Enter")
-    assert page.evaluate("document.activeElement.id") == "main"
