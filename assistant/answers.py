@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from subsidies import formatting
 from subsidies.models import ApplicationStatus, Subsidy
+from subsidies.rendering import web_url
 
 from .intents import Intent, content_words, recognise
 from .passages import Passage, article_passages, faq_passages, field_passages
@@ -268,10 +269,11 @@ def _contact(subsidy: Subsidy, result: Answer, now) -> None:
         result.items.append(Item(f"電話：{subsidy.contact_phone}", f"tel:{subsidy.contact_phone}"))
     if subsidy.contact_email:
         result.items.append(Item(f"メール：{subsidy.contact_email}", f"mailto:{subsidy.contact_email}"))
-    if subsidy.contact_url:
-        result.items.append(Item("問い合わせページ", subsidy.contact_url))
-    if subsidy.official_url and subsidy.official_url != subsidy.contact_url:
-        result.items.append(Item("公式ページ", subsidy.official_url))
+    contact_url, official_url = web_url(subsidy.contact_url), web_url(subsidy.official_url)
+    if contact_url:
+        result.items.append(Item("問い合わせページ", contact_url))
+    if official_url and official_url != contact_url:
+        result.items.append(Item("公式ページ", official_url))
     if result.items and not result.sentences:
         result.sentences.append("問い合わせ先は次のとおりです。")
 

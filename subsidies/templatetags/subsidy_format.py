@@ -38,3 +38,11 @@ def days_left_at(subsidy, moment):
 @register.filter
 def urgency_at(subsidy, moment):
     return subsidy.urgency(on=moment) or ""
+
+
+@register.filter
+def web_url(value):
+    """The URL when it is http(s), else "": a stored ``javascript:`` URL never becomes a link."""
+    from subsidies.rendering import web_url as only_web
+
+    return only_web(value)
