@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "subsidies",
     "checklists",
     "comparisons",
+    "benchmarks",
 ]
 
 MIDDLEWARE = [

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from .views import detail, health, listing
+from .feeds import LatestSubsidiesFeed
+from .views import crawlers, detail, health, listing
 
 app_name = "subsidies"
 
@@ -11,4 +12,6 @@ urlpatterns = [
     path("purposes/<slug:slug>/", listing.purpose_landing, name="purpose"),
     path("subsidies/<int:pk>/", detail.subsidy_detail, name="detail"),
     path("healthz", health.healthz, name="healthz"),
+    path("feeds/latest/", LatestSubsidiesFeed(), name="feed"),
+    path("robots.txt", crawlers.robots_txt, name="robots"),
 ]
