@@ -22,6 +22,7 @@ from django.http import QueryDict
 from subsidies import search
 from subsidies.clock import end_of_day, jst_date
 from subsidies.models import (
+    STATUS_RANK,
     ApplicationStatus,
     Industry,
     Purpose,
@@ -388,7 +389,7 @@ def facet_counts(listing: ListingFilter) -> FacetCounts:
         FACET_LABELS["status"],
         [
             Option(s.value, s.label, status_counts[s.value], s.value in listing.statuses)
-            for s in ApplicationStatus
+            for s in sorted(ApplicationStatus, key=STATUS_RANK.get)
         ],
         sum(status_counts.values()),
         multiple=True,
