@@ -3,7 +3,7 @@
 from django.contrib.syndication.views import Feed
 from django.utils.feedgenerator import Atom1Feed
 
-from subsidies import clock
+from subsidies import clock, search
 from subsidies.filters import ListingFilter, Vocabulary
 from subsidies.formatting import format_yen
 
@@ -27,7 +27,8 @@ class LatestSubsidiesFeed(Feed):
 
     def items(self, listing):
         queryset = listing.matching().select_related("organization").defer("body")
-        return queryset.order_by("-published_at", "-pk")[:FEED_SIZE]
+        with search.planner_settings(listing.terms):
+            return list(queryset.order_by("-published_at", "-pk")[:FEED_SIZE])
 
     def item_title(self, item):
         return item.title

@@ -31,7 +31,7 @@ def jst(year, month, day, hour=23, minute=59) -> datetime.datetime:
 
 def make_region(**fields) -> Region:
     n = next(_counter)
-    defaults = {"code": f"X{n}", "name": f"地域{n}", "slug": f"region-{n}", "kind": Region.Kind.PREFECTURE}
+    defaults = {"code": f"X{n % 100:02d}", "name": f"地域{n}", "slug": f"region-{n}", "kind": Region.Kind.PREFECTURE}
     return Region.objects.create(**(defaults | fields))
 
 

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.functional import cached_property
 from django.views.decorators.http import require_GET
 
-from subsidies import clock
+from subsidies import clock, search
 from subsidies.filters import (
     SORTS,
     ListingFilter,
@@ -41,21 +41,23 @@ def listing_context(request: HttpRequest, *, fixed=None) -> dict:
     """Everything the listing template shows: filters, facets, one page of cards, notes and suggestions."""
     now = clock.now()
     listing = ListingFilter(request.GET, now=now, vocabulary=Vocabulary(), fixed=fixed)
-    counts = facet_counts(listing)
-    rows = _card_queryset(listing.qs) if counts.total else Subsidy.objects.none()
-    paginator = CountedPaginator(rows, PAGE_SIZE, count=counts.total)
-    try:
-        page = paginator.page(listing.data.get("page") or 1)
-    except PageNotAnInteger:
-        listing.notes.append("ページの指定が正しくないため、1ページ目を表示しています。")
-        page = paginator.page(1)
-    except EmptyPage as error:
-        raise Http404("ページが見つかりません。") from error
+    with search.planner_settings(listing.terms):
+        counts = facet_counts(listing)
+        rows = _card_queryset(listing.qs) if counts.total else Subsidy.objects.none()
+        paginator = CountedPaginator(rows, PAGE_SIZE, count=counts.total)
+        try:
+            page = paginator.page(listing.data.get("page") or 1)
+        except PageNotAnInteger:
+            listing.notes.append("ページの指定が正しくないため、1ページ目を表示しています。")
+            page = paginator.page(1)
+        except EmptyPage as error:
+            raise Http404("ページが見つかりません。") from error
+        page.object_list = list(page.object_list) if counts.total else []
+        without_q = keyword_relaxation_count(listing) if not counts.total and listing.terms else None
     params = listing.data.copy()
     params.pop("page", None)
     for name in listing.fixed:
         params.pop(name, None)
-    without_q = keyword_relaxation_count(listing) if not counts.total and listing.terms else None
     feed_params = params.copy()
     for name, value in listing.fixed.items():
         feed_params[name] = value
