@@ -137,7 +137,12 @@ def table(small: dict | None, large: dict) -> str:
         left = f"{other['p50']:.0f} / {other['p95']:.0f}" if other else "-"
         ratio = f"{row['p95'] / other['p95']:.1f}×" if other and other["p95"] else "-"
         lines.append(
-            f"| {row['label']} | {row['queries']} | {left} | {row['p50']:.0f} / {row['p95']:.0f} | {ratio} |"
+            f"| {row['label']} | {row['queries']} | {left} | {row['p50']:.0f} / {row['p95']:.0f} | {ratio}"
+            f" | {row.get('cpu', 0):.0f} |"
+        )
+    if small:
+        lines.append(
+            f"\nLoad average at the start of each run: {small['load']:.1f} (small), {large['load']:.1f} (large)."
         )
     return "\n".join(lines)
 
