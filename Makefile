@@ -53,6 +53,17 @@ lint: install
 # The seed detail page against a static copy of it, under gunicorn on PostgreSQL (database hojo_detail_bench).
 bench-detail: install
 	$(PY) benchmarks/detail_vs_static.py
+# The search benchmark (PostgreSQL): 2,000 and 200,000 generated listings, each in its own database.
+BENCH_SMALL_URL ?= postgres://postgres@127.0.0.1:5432/hojo_bench2k
+BENCH_URL ?= postgres://postgres@127.0.0.1:5432/hojo_bench
+BENCH_COUNT ?= 200000
+bench: install
+	DATABASE_URL=$(BENCH_SMALL_URL) $(PY) manage.py migrate --noinput -v0
+	DATABASE_URL=$(BENCH_SMALL_URL) $(PY) manage.py generate_demo_data --count 2000 --if-empty
+	DATABASE_URL=$(BENCH_SMALL_URL) $(PY) manage.py run_benchmark --save /tmp/bench-small.json
+	DATABASE_URL=$(BENCH_URL) $(PY) manage.py migrate --noinput -v0
+	DATABASE_URL=$(BENCH_URL) $(PY) manage.py generate_demo_data --count $(BENCH_COUNT) --if-empty
+	DATABASE_URL=$(BENCH_URL) $(PY) manage.py run_benchmark --repeats 5 --compare /tmp/bench-small.json
 
 clean:
 	rm -rf $(VENV) build *.egg-info staticfiles node_modules screenshots

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "checklists",
     "comparisons",
     "assistant",
+    "benchmarks",
 ]
 
 MIDDLEWARE = [

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .clock import end_of_day, jst_date
+from .search import GramsField
 
 
 class SlugManager(models.Manager):
@@ -554,3 +555,25 @@ class FAQ(SubsidyChild):
 
     def __str__(self) -> str:
         return self.question
+
+
+class SearchEntry(models.Model):
+    """The normalised searchable text of one listing and its character grams (see ``subsidies.search``).
+
+    Derived data, rebuilt on every save of a listing or its parts (``subsidies.signals``) and by
+    ``manage.py rebuild_search_index``; never edited by hand.
+    """
+
+    subsidy = models.OneToOneField(
+        Subsidy, on_delete=models.CASCADE, primary_key=True, related_name="search_entry"
+    )
+    title = models.TextField("正規化したタイトル")
+    text = models.TextField("正規化した検索用テキスト")
+    grams = GramsField("文字 n-gram", default=list)
+
+    class Meta:
+        verbose_name = "検索インデックス"
+        verbose_name_plural = "検索インデックス"
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,18 +1,30 @@
-"""Keep ``Subsidy.updated_at`` true when a listing's child rows change outside the listing's own save.
+"""Keep derived data true when a listing or its parts change outside the listing's own save.
 
-The detail page caches per-listing parts under the listing's ``updated_at`` (see ``detail_parts.py``), so an
-edit to a child row (対象経費, 必要書類, ...) marks the listing as updated. Fixture loading (``raw``) keeps the
-dates the fixture states. Many-to-many links (地域, 対象事業者の種別) are not watched: ``loaddata`` sets them
-without a ``raw`` flag, so a handler could not tell a fixture from an edit. Staff change them in the admin,
-which saves the listing itself; a change made elsewhere reaches the page when the cache entry expires.
+- The search index (``search.reindex``) follows every save or delete of a listing, its indexed parts and its
+  organiser. During ``loaddata`` a part may arrive before its listing; the listing's own save indexes it then.
+- ``Subsidy.updated_at`` is touched when a child row changes, because the detail page caches per-listing parts
+  under it (see ``detail_parts.py``). Fixture loading (``raw``) keeps the dates the fixture states.
+  Many-to-many links (地域, 対象事業者の種別) are not watched: ``loaddata`` sets them without a ``raw`` flag, so a
+  handler could not tell a fixture from an edit. Staff change them in the admin, which saves the listing
+  itself; a change made elsewhere reaches the page when the cache entry expires.
 """
 
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
-from .models import FAQ, ApplicationStep, EligibilityRequirement, RequiredDocument, Subsidy, SubsidyExpense
+from . import search
+from .models import (
+    FAQ,
+    ApplicationStep,
+    EligibilityRequirement,
+    Organization,
+    RequiredDocument,
+    Subsidy,
+    SubsidyExpense,
+)
 
 CHILDREN = (EligibilityRequirement, SubsidyExpense, RequiredDocument, ApplicationStep, FAQ)
+INDEXED_CHILDREN = (SubsidyExpense, RequiredDocument, FAQ)
 
 
 def touch(subsidy_ids) -> None:
@@ -24,7 +36,28 @@ def child_changed(sender, instance, raw=False, **kwargs):
         touch([instance.subsidy_id])
 
 
+def reindex_subsidy(sender, instance, **kwargs):
+    search.reindex([instance.pk])
+
+
+def reindex_parent(sender, instance, **kwargs):
+    if Subsidy.objects.filter(pk=instance.subsidy_id).exists():
+        search.reindex([instance.subsidy_id])
+
+
+def reindex_organization(sender, instance, created, **kwargs):
+    if not created:
+        ids = list(instance.subsidies.values_list("pk", flat=True))
+        for start in range(0, len(ids), 500):
+            search.reindex(ids[start : start + 500])
+
+
 def connect() -> None:
+    post_save.connect(reindex_subsidy, sender=Subsidy, dispatch_uid="search-save-Subsidy")
+    post_save.connect(reindex_organization, sender=Organization, dispatch_uid="search-save-Organization")
+    for model in INDEXED_CHILDREN:
+        post_save.connect(reindex_parent, sender=model, dispatch_uid=f"search-save-{model.__name__}")
+        post_delete.connect(reindex_parent, sender=model, dispatch_uid=f"search-delete-{model.__name__}")
     for model in CHILDREN:
         post_save.connect(child_changed, sender=model, dispatch_uid=f"touch-subsidy-{model.__name__}-save")
         post_delete.connect(

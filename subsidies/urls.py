@@ -1,6 +1,7 @@
 from django.urls import path
 
-from .views import detail, health, listing
+from .feeds import LatestSubsidiesFeed
+from .views import crawlers, detail, health, listing
 
 app_name = "subsidies"
 
@@ -12,4 +13,6 @@ urlpatterns = [
     path("subsidies/<int:pk>/", detail.subsidy_detail, name="detail"),
     path("subsidies/<int:pk>/deadline.ics", detail.subsidy_deadline_ics, name="deadline_ics"),
     path("healthz", health.healthz, name="healthz"),
+    path("feeds/latest/", LatestSubsidiesFeed(), name="feed"),
+    path("robots.txt", crawlers.robots_txt, name="robots"),
 ]

@@ -1,0 +1,28 @@
+import time
+
+from django.core.management.base import BaseCommand
+
+from benchmarks.generate import generate
+
+
+class Command(BaseCommand):
+    help = (
+        "ベンチマーク用に、実在の掲載から語彙をとった架空の補助金を大量に作ります（検索インデックス付き）。"
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--count", type=int, default=2000)
+        parser.add_argument("--workers", type=int, default=2)
+        parser.add_argument("--if-empty", action="store_true", help="補助金が既にあれば何もしない。")
+
+    def handle(self, *args, count, workers, if_empty, **options):
+        from subsidies.models import Subsidy
+
+        if if_empty and Subsidy.objects.exists():
+            self.stdout.write(f"既に {Subsidy.objects.count():,} 件あるため作成しませんでした。")
+            return
+        started = time.monotonic()
+        done = generate(count, workers=workers, log=self.stdout.write)
+        self.stdout.write(
+            self.style.SUCCESS(f"{done:,} 件を {time.monotonic() - started:.0f} 秒で作成しました。")
+        )

@@ -1,0 +1,473 @@
+"""The listing's filters, disjunctive facet counts and relaxation suggestions.
+
+``ListingFilter`` (a django-filter FilterSet) validates every GET parameter against the vocabulary loaded once
+per request (``Vocabulary``): an unknown or malformed value is dropped and reported in ``notes``, never a 500.
+
+Facet counts are disjunctive: the counts of a facet's options are computed over the listings that match every
+*other* filter, so choosing 東京都 does not turn every other prefecture into 0. Each facet costs one grouped
+query whatever is selected, and the total of the result is read from the status facet, so the number of
+queries of a listing page does not depend on the filters.
+"""
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass, field
+
+import django_filters
+from django.db import connection
+from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, TextField, Value, When
+from django.db.models.functions import Cast
+from django.http import QueryDict
+
+from subsidies import search
+from subsidies.clock import end_of_day, jst_date
+from subsidies.models import (
+    STATUS_RANK,
+    ApplicationStatus,
+    Industry,
+    Purpose,
+    Region,
+    Subsidy,
+    SubsidyQuerySet,
+    TargetType,
+)
+
+try:  # Django 6.0+: StringAgg works on every database.
+    from django.db.models import StringAgg
+except ImportError:  # pragma: no cover
+    from django.contrib.postgres.aggregates import StringAgg
+
+DEFAULT_STATUSES = (ApplicationStatus.OPEN.value, ApplicationStatus.UPCOMING.value)
+
+# Amount bands: (slug, label, lowest yen exclusive, highest yen inclusive).
+AMOUNT_BANDS = (
+    ("under-1m", "〜100万円", None, 1_000_000),
+    ("1m-5m", "100万〜500万円", 1_000_000, 5_000_000),
+    ("5m-10m", "500万〜1,000万円", 5_000_000, 10_000_000),
+    ("10m-30m", "1,000万〜3,000万円", 10_000_000, 30_000_000),
+    ("over-30m", "3,000万円〜", 30_000_000, None),
+)
+DEADLINE_WINDOWS = (("7", "7日以内"), ("30", "30日以内"), ("90", "90日以内"))
+SORTS = (
+    ("relevance", "関連度順"),
+    ("deadline", "締切が近い順"),
+    ("new", "新着順"),
+    ("amount", "支給額が大きい順"),
+    ("popular", "人気順"),
+)
+FACET_LABELS = {
+    "q": "キーワード",
+    "region": "地域",
+    "purpose": "利用目的",
+    "industry": "業種",
+    "target": "対象事業者",
+    "status": "募集状況",
+    "amount": "支給額",
+    "deadline_within": "締切",
+    "difficulty": "難易度",
+    "sort": "並び順",
+    "page": "ページ",
+}
+M2M_FACETS = {"region": "regions", "purpose": "purposes", "industry": "industries", "target": "target_types"}
+SINGLE_FACETS = ("status", "amount", "deadline_within", "difficulty")
+FILTER_NAMES = ("q", *M2M_FACETS, *SINGLE_FACETS)
+
+
+class Vocabulary:
+    """The taxonomy rows a listing page needs, loaded in four queries."""
+
+    def __init__(self):
+        self.regions = list(Region.objects.all())
+        self.purposes = list(Purpose.objects.all())
+        self.industries = list(Industry.objects.all())
+        self.targets = list(TargetType.objects.all())
+        self.by_slug = {
+            "region": {r.slug: r for r in self.regions},
+            "purpose": {p.slug: p for p in self.purposes},
+            "industry": {i.slug: i for i in self.industries},
+            "target": {t.slug: t for t in self.targets},
+        }
+
+    def region_matches(self, region: Region) -> set[int]:
+        """Ids of the regions whose listings ``in_region(region)`` returns (the 全国/block rule)."""
+        ids = {region.pk}
+        national = {r.pk for r in self.regions if r.code == Region.NATIONAL_CODE}
+        if region.kind == Region.Kind.PREFECTURE:
+            ids |= national | ({region.parent_id} if region.parent_id else set())
+        elif region.kind == Region.Kind.BLOCK:
+            ids |= national | {r.pk for r in self.regions if r.parent_id == region.pk}
+        return ids
+
+
+def amount_band_q(slug: str) -> Q:
+    _, _, low, high = next(band for band in AMOUNT_BANDS if band[0] == slug)
+    condition = Q(max_amount__isnull=False)
+    if low is not None:
+        condition &= Q(max_amount__gt=low)
+    if high is not None:
+        condition &= Q(max_amount__lte=high)
+    return condition
+
+
+def deadline_within_q(days: int, *, now: datetime.datetime) -> Q:
+    """Open now and closing no more than ``days`` calendar days away (JST), like ``closing_within``."""
+    last = end_of_day(jst_date(now) + datetime.timedelta(days=days))
+    return SubsidyQuerySet.open_q(now) & Q(rolling=False, deadline__lte=last)
+
+
+def _link_exists(name: str, ids) -> Exists:
+    through = Subsidy._meta.get_field(name).remote_field.through
+    column = Subsidy._meta.get_field(name).m2m_reverse_field_name()
+    return Exists(through.objects.filter(subsidy_id=OuterRef("pk"), **{f"{column}__in": list(ids)}))
+
+
+class ListingFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_q")
+    region = django_filters.ChoiceFilter(method="filter_region")
+    purpose = django_filters.MultipleChoiceFilter(method="filter_purpose")
+    industry = django_filters.ChoiceFilter(method="filter_industry")
+    target = django_filters.ChoiceFilter(method="filter_target")
+    status = django_filters.MultipleChoiceFilter(choices=ApplicationStatus.choices, method="filter_status")
+    amount = django_filters.ChoiceFilter(
+        choices=[(s, label) for s, label, *_ in AMOUNT_BANDS], method="filter_amount"
+    )
+    deadline_within = django_filters.ChoiceFilter(choices=DEADLINE_WINDOWS, method="filter_deadline")
+    difficulty = django_filters.ChoiceFilter(choices=Subsidy.Difficulty.choices, method="filter_difficulty")
+    sort = django_filters.ChoiceFilter(choices=SORTS, method="filter_noop")
+
+    class Meta:
+        model = Subsidy
+        fields: list[str] = []
+
+    def __init__(self, data=None, *, now: datetime.datetime, vocabulary: Vocabulary, fixed=None, **kwargs):
+        self.now = now
+        self.vocabulary = vocabulary
+        self.fixed = fixed or {}  # a landing page's own filter, e.g. {"region": "tokyo"}
+        self.notes: list[str] = []
+        super().__init__(self._sanitize(data or QueryDict()), queryset=Subsidy.objects.published(), **kwargs)
+        for name in ("region", "purpose", "industry", "target"):
+            self.filters[name].extra["choices"] = [
+                (slug, str(row)) for slug, row in vocabulary.by_slug[name].items()
+            ]
+        self.is_valid()  # every value is a known choice by now
+
+    # --- validation: unknown values are dropped with a note -------------------------------------------
+    def _sanitize(self, data) -> QueryDict:
+        clean = QueryDict(mutable=True)
+        choices = {
+            "status": {s.value for s in ApplicationStatus},
+            "amount": {band[0] for band in AMOUNT_BANDS},
+            "deadline_within": {d for d, _ in DEADLINE_WINDOWS},
+            "difficulty": set(Subsidy.Difficulty.values),
+            "sort": {s for s, _ in SORTS},
+        } | {name: set(self.vocabulary.by_slug[name]) for name in M2M_FACETS}
+        for name, values in data.lists():
+            if name not in FACET_LABELS:
+                continue
+            values = [v.replace("\x00", "").strip() for v in values]
+            values = [v for v in values if v]
+            if name == "q":
+                self._clean_query(clean, " ".join(values))
+                continue
+            if name == "page":
+                clean["page"] = values[0] if values else ""
+                continue
+            known = [v for v in values if v in choices[name]]
+            for bad in (v for v in values if v not in choices[name]):
+                self.notes.append(f"{FACET_LABELS[name]}の指定「{bad[:40]}」は使えないため無視しました。")
+            if name in ("purpose", "status"):
+                clean.setlist(name, list(dict.fromkeys(known)))
+            elif known:
+                clean[name] = known[0]
+        for name, value in self.fixed.items():
+            clean[name] = value
+        return clean
+
+    def _clean_query(self, clean, query):
+        if len(query) > search.MAX_QUERY_LENGTH:
+            query = query[: search.MAX_QUERY_LENGTH]
+            self.notes.append(
+                f"キーワードが長すぎるため、先頭の{search.MAX_QUERY_LENGTH}文字で検索しました。"
+            )
+        if len(search.normalize(query).split()) > search.MAX_TERMS:
+            self.notes.append(f"キーワードは{search.MAX_TERMS}語までで検索しました。")
+        if query.strip():
+            clean["q"] = query
+
+    # --- the values, once validated --------------------------------------------------------------------
+    def value(self, name):
+        return self.form.cleaned_data.get(name) or ([] if name in ("purpose", "status") else "")
+
+    @property
+    def terms(self) -> list[str]:
+        return search.split_terms(self.value("q"))
+
+    @property
+    def statuses(self) -> list[str]:
+        return self.value("status") or list(DEFAULT_STATUSES)
+
+    @property
+    def status_is_default(self) -> bool:
+        return not self.value("status")
+
+    @property
+    def sort_key(self) -> str:
+        return self.value("sort") or ("relevance" if self.terms else "deadline")
+
+    def active(self) -> list[str]:
+        """The filters the user chose (not the landing page's own), in display order."""
+        return [n for n in FILTER_NAMES if self.value(n) and n not in self.fixed]
+
+    # --- conditions ------------------------------------------------------------------------------------
+    def condition(self, name) -> Q | Exists | None:
+        value = self.value(name)
+        if not value:
+            return None
+        if name == "q":
+            return search.keyword_q(self.terms)
+        if name == "region":
+            return _link_exists(
+                "regions", self.vocabulary.region_matches(self.vocabulary.by_slug["region"][value])
+            )
+        if name == "purpose":
+            return _link_exists("purposes", [self.vocabulary.by_slug["purpose"][s].pk for s in value])
+        if name == "industry":
+            # A listing that names no industry is open to every industry.
+            return _link_exists("industries", [self.vocabulary.by_slug["industry"][value].pk]) | ~Exists(
+                Subsidy.industries.through.objects.filter(subsidy_id=OuterRef("pk"))
+            )
+        if name == "target":
+            return _link_exists("target_types", [self.vocabulary.by_slug["target"][value].pk])
+        if name == "amount":
+            return amount_band_q(value)
+        if name == "deadline_within":
+            return deadline_within_q(int(value), now=self.now)
+        if name == "difficulty":
+            return Q(difficulty=value)
+        return None
+
+    def matching(self, *, without=()):
+        """Published listings matching every filter except those named in ``without``."""
+        queryset = Subsidy.objects.published()
+        for name in FILTER_NAMES:
+            if name in without:
+                continue
+            if name == "status":
+                queryset = queryset.with_status_in(self.statuses, at=self.now)
+                continue
+            condition = self.condition(name)
+            if condition is not None:
+                queryset = queryset.filter(condition)
+        return queryset
+
+    def filter_queryset(self, queryset):
+        return self.ordered(self.matching())
+
+    def ordered(self, queryset):
+        queryset = queryset.with_status(at=self.now)
+        sort = self.sort_key
+        if sort == "relevance" and self.terms:
+            queryset = queryset.annotate(title_hit=search.title_rank(self.terms))
+            return queryset.order_by("-title_hit", "status_rank", F("deadline").asc(nulls_last=True), "pk")
+        if sort == "new":
+            return queryset.order_by(F("published_at").desc(nulls_last=True), "-pk")
+        if sort == "amount":
+            return queryset.order_by(F("max_amount").desc(nulls_last=True), "status_rank", "pk")
+        if sort == "popular":
+            return queryset.order_by("-view_count", "pk")
+        return queryset.order_by("status_rank", F("deadline").asc(nulls_last=True), "pk")
+
+    # django-filter calls these only through filter_queryset, which we replace; they document the params.
+    def filter_noop(self, queryset, name, value):
+        return queryset
+
+    filter_q = filter_region = filter_purpose = filter_industry = filter_target = filter_noop
+    filter_status = filter_amount = filter_deadline = filter_difficulty = filter_noop
+
+
+# --- facet counts -------------------------------------------------------------------------------------
+@dataclass
+class Option:
+    value: str
+    label: str
+    count: int
+    selected: bool
+    level: int = 0  # regions: 0 全国/block, 1 prefecture
+
+
+@dataclass
+class Facet:
+    name: str
+    label: str
+    options: list[Option]
+    total: int  # listings matching every other filter (the count if this facet's selection were removed)
+    multiple: bool = False
+
+
+@dataclass
+class Relaxation:
+    label: str
+    count: int
+    params: str
+
+
+@dataclass
+class FacetCounts:
+    facets: dict[str, Facet] = field(default_factory=dict)
+    total: int = 0
+
+
+def _combo_counts(queryset, relation: str) -> Counter:
+    """How many listings have each exact set of related ids (one grouped query)."""
+    inner = (
+        queryset.order_by()
+        .values("pk")
+        .annotate(combo=StringAgg(Cast(f"{relation}__id", TextField()), delimiter=Value(",")))
+        .values("combo")
+    )
+    sql, params = inner.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT combo, COUNT(*) FROM ({sql}) AS listing GROUP BY combo", params)
+        rows = cursor.fetchall()
+    counts: Counter = Counter()
+    for combo, n in rows:
+        counts[frozenset(int(i) for i in combo.split(",")) if combo else frozenset()] += n
+    return counts
+
+
+def _grouped(queryset, expression) -> Counter:
+    rows = (
+        queryset.order_by()
+        .annotate(key=expression)
+        .values("key")
+        .annotate(n=Count("pk"))
+        .values_list("key", "n")
+    )
+    return Counter(dict(rows))
+
+
+def facet_counts(listing: ListingFilter) -> FacetCounts:
+    vocab, now = listing.vocabulary, listing.now
+    result = FacetCounts()
+    for name, relation in M2M_FACETS.items():
+        if name in listing.fixed:
+            continue
+        combos = _combo_counts(listing.matching(without=(name,)), relation)
+        total = sum(combos.values())
+        options = []
+        rows = {
+            "region": vocab.regions,
+            "purpose": vocab.purposes,
+            "industry": vocab.industries,
+            "target": vocab.targets,
+        }[name]
+        selected = listing.value(name)
+        selected = set(selected) if isinstance(selected, list) else {selected}
+        for row in rows:
+            if name == "region":
+                wanted = vocab.region_matches(row)
+                count = sum(n for combo, n in combos.items() if combo & wanted)
+            elif name == "industry":
+                count = sum(n for combo, n in combos.items() if row.pk in combo or not combo)
+            else:
+                count = sum(n for combo, n in combos.items() if row.pk in combo)
+            level = 1 if name == "region" and row.kind == Region.Kind.PREFECTURE else 0
+            options.append(Option(row.slug, row.name, count, row.slug in selected, level))
+        result.facets[name] = Facet(name, FACET_LABELS[name], options, total, multiple=name == "purpose")
+
+    status_counts = _grouped(
+        listing.matching(without=("status",)),
+        Case(
+            When(SubsidyQuerySet.upcoming_q(now), then=Value("upcoming")),
+            When(SubsidyQuerySet.closed_q(now), then=Value("closed")),
+            default=Value("open"),
+            output_field=CharField(),
+        ),
+    )
+    result.facets["status"] = Facet(
+        "status",
+        FACET_LABELS["status"],
+        [
+            Option(s.value, s.label, status_counts[s.value], s.value in listing.statuses)
+            for s in sorted(ApplicationStatus, key=STATUS_RANK.get)
+        ],
+        sum(status_counts.values()),
+        multiple=True,
+    )
+    result.total = sum(status_counts[s] for s in listing.statuses)
+
+    amount_counts = _grouped(
+        listing.matching(without=("amount",)),
+        Case(
+            *[When(amount_band_q(slug), then=Value(slug)) for slug, *_ in AMOUNT_BANDS],
+            default=Value(""),
+            output_field=CharField(),
+        ),
+    )
+    result.facets["amount"] = Facet(
+        "amount",
+        FACET_LABELS["amount"],
+        [
+            Option(slug, label, amount_counts[slug], listing.value("amount") == slug)
+            for slug, label, *_ in AMOUNT_BANDS
+        ],
+        sum(amount_counts.values()),
+    )
+
+    windows = [int(d) for d, _ in DEADLINE_WINDOWS]
+    deadline_counts = _grouped(
+        listing.matching(without=("deadline_within",)),
+        Case(
+            *[When(deadline_within_q(d, now=now), then=Value(str(d))) for d in windows],
+            default=Value(""),
+            output_field=CharField(),
+        ),
+    )
+    cumulative = {d: sum(deadline_counts[str(w)] for w in windows if w <= d) for d in windows}
+    result.facets["deadline_within"] = Facet(
+        "deadline_within",
+        FACET_LABELS["deadline_within"],
+        [
+            Option(d, label, cumulative[int(d)], listing.value("deadline_within") == d)
+            for d, label in DEADLINE_WINDOWS
+        ],
+        sum(deadline_counts.values()),
+    )
+
+    difficulty_counts = _grouped(listing.matching(without=("difficulty",)), F("difficulty"))
+    result.facets["difficulty"] = Facet(
+        "difficulty",
+        FACET_LABELS["difficulty"],
+        [
+            Option(v, label, difficulty_counts[v], listing.value("difficulty") == v)
+            for v, label in Subsidy.Difficulty.choices
+        ],
+        sum(difficulty_counts.values()),
+    )
+    return result
+
+
+def keyword_relaxation_count(listing: ListingFilter) -> int:
+    """Listings that match every filter but the keyword (one query; asked only when nothing is found)."""
+    return listing.matching(without=("q",)).count()
+
+
+def relaxations(listing: ListingFilter, counts: FacetCounts, params: QueryDict, *, without_q: int | None):
+    """Filters whose removal would find something: 「締切の条件を外すと12件」."""
+    suggestions = []
+    for name in listing.active():
+        if name == "q":
+            total = without_q
+        elif name == "status":
+            total = counts.facets["status"].total
+        else:
+            facet = counts.facets.get(name)
+            total = facet.total if facet else None
+        if total:
+            rest = params.copy()
+            rest.pop(name, None)
+            rest.pop("page", None)
+            if name == "status":
+                rest.setlist("status", [s.value for s in ApplicationStatus])
+            suggestions.append(Relaxation(FACET_LABELS[name], total, rest.urlencode()))
+    return suggestions

@@ -1,0 +1,272 @@
+"""The listing page: filters, sorts, disjunctive counts, suggestions, bad input, query counts."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from subsidies import clock
+from subsidies.models import Industry, Purpose, Region, TargetType
+from tests.factories import NOW, add_children, jst, make_subsidy
+
+LIST = reverse("subsidies:list")
+
+
+@pytest.fixture
+def fixed_clock(monkeypatch):
+    monkeypatch.setattr(clock, "now", lambda: NOW)
+
+
+@pytest.fixture
+def vocab(taxonomies, fixed_clock):
+    return {
+        "tokyo": Region.objects.get(slug="tokyo"),
+        "osaka": Region.objects.get(slug="osaka"),
+        "kanto": Region.objects.get(slug="kanto-koshinetsu"),
+        "zenkoku": Region.objects.get(code="00"),
+        "purposes": list(Purpose.objects.all()[:3]),
+        "industries": list(Industry.objects.all()[:2]),
+        "targets": list(TargetType.objects.all()[:2]),
+    }
+
+
+def titles(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    return re.findall(r'class="card__title"><a href="[^"]+">([^<]+)</a>', response.text)
+
+
+def get(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.text
+
+
+def test_a_prefecture_also_finds_its_block_and_national_listings(client, vocab):
+    make_subsidy(title="東京の補助金", regions=[vocab["tokyo"]])
+    make_subsidy(title="関東の補助金", regions=[vocab["kanto"]])
+    make_subsidy(title="全国の補助金", regions=[vocab["zenkoku"]])
+    make_subsidy(title="大阪の補助金", regions=[vocab["osaka"]])
+    assert sorted(titles(client, f"{LIST}?region=tokyo")) == ["全国の補助金", "東京の補助金", "関東の補助金"]
+    assert sorted(titles(client, f"{LIST}?region=zenkoku")) == ["全国の補助金"]
+    assert "大阪の補助金" not in titles(client, f"{LIST}?region=kanto-koshinetsu")
+
+
+def test_region_counts_are_disjunctive_and_follow_the_national_rule(client, vocab):
+    make_subsidy(title="東京の補助金", regions=[vocab["tokyo"]])
+    make_subsidy(title="全国の補助金", regions=[vocab["zenkoku"]])
+    make_subsidy(title="大阪の補助金", regions=[vocab["osaka"]])
+    text = get(client, f"{LIST}?region=tokyo")
+    assert "<strong>2件</strong>" in text
+    assert re.search(r'value="osaka"[^>]*>\s*大阪府（2）', text)  # 大阪 + 全国, not 0
+    assert re.search(r'value="tokyo" selected>\s*東京都（2）', text)
+
+
+def test_purposes_are_repeatable_and_mean_any_of_them(client, vocab):
+    a, b, c = vocab["purposes"]
+    make_subsidy(title="目的A", purposes=[a])
+    make_subsidy(title="目的B", purposes=[b])
+    make_subsidy(title="目的C", purposes=[c])
+    assert sorted(titles(client, f"{LIST}?purpose={a.slug}&purpose={b.slug}")) == ["目的A", "目的B"]
+    text = get(client, f"{LIST}?purpose={a.slug}")
+    # The purpose facet ignores its own selection: C still shows 1.
+    assert re.search(rf'value="{c.slug}"\s*> {c.name} <span class="facet__count">\(1\)', text)
+
+
+def test_industry_matches_listings_for_it_and_listings_open_to_every_industry(client, vocab):
+    one, other = vocab["industries"]
+    make_subsidy(title="業種指定あり", industries=[one])
+    make_subsidy(title="業種を問わない")
+    make_subsidy(title="別の業種", industries=[other])
+    assert sorted(titles(client, f"{LIST}?industry={one.slug}")) == ["業種を問わない", "業種指定あり"]
+
+
+def test_target_filter(client, vocab):
+    one, other = vocab["targets"]
+    make_subsidy(title="対象あり", target_types=[one])
+    make_subsidy(title="対象なし", target_types=[other])
+    assert titles(client, f"{LIST}?target={one.slug}") == ["対象あり"]
+
+
+def test_status_defaults_to_open_and_upcoming_and_says_so(client, vocab):
+    make_subsidy(title="募集中", deadline=jst(2026, 3, 31))
+    make_subsidy(title="募集予定", accepts_from=jst(2026, 2, 1, 9, 0), deadline=jst(2026, 4, 30))
+    make_subsidy(title="募集終了", deadline=jst(2025, 12, 1))
+    text = get(client, LIST)
+    assert "募集中・募集予定の補助金を表示しています" in text
+    assert sorted(titles(client, LIST)) == ["募集中", "募集予定"]
+    assert titles(client, f"{LIST}?status=closed") == ["募集終了"]
+    assert "表示しています" not in get(client, f"{LIST}?status=closed")
+
+
+def test_amount_bands(client, vocab):
+    make_subsidy(title="百万", max_amount=1_000_000)
+    make_subsidy(title="三百万", max_amount=3_000_000)
+    make_subsidy(title="五千万", max_amount=50_000_000)
+    make_subsidy(title="記載なし", max_amount=None)
+    assert titles(client, f"{LIST}?amount=under-1m") == ["百万"]
+    assert titles(client, f"{LIST}?amount=1m-5m") == ["三百万"]
+    assert titles(client, f"{LIST}?amount=over-30m") == ["五千万"]
+
+
+def test_deadline_within_counts_calendar_days_in_jst(client, vocab):
+    make_subsidy(title="7日後", deadline=jst(2026, 1, 23))
+    make_subsidy(title="8日後", deadline=jst(2026, 1, 24))
+    make_subsidy(title="随時", deadline=None, rolling=True)
+    assert titles(client, f"{LIST}?deadline_within=7") == ["7日後"]
+    assert titles(client, f"{LIST}?deadline_within=30") == ["7日後", "8日後"]
+
+
+def test_difficulty_filter(client, vocab):
+    make_subsidy(title="易しい", difficulty="easy")
+    make_subsidy(title="難しい", difficulty="hard")
+    assert titles(client, f"{LIST}?difficulty=easy") == ["易しい"]
+
+
+def test_sorts(client, vocab):
+    make_subsidy(
+        title="早い締切", deadline=jst(2026, 2, 1), max_amount=1, view_count=5, published_at=jst(2026, 1, 1)
+    )
+    make_subsidy(
+        title="遅い締切", deadline=jst(2026, 6, 1), max_amount=9, view_count=1, published_at=jst(2026, 1, 9)
+    )
+    make_subsidy(
+        title="予定",
+        accepts_from=jst(2026, 1, 20),
+        deadline=jst(2026, 1, 25),
+        max_amount=5,
+        view_count=9,
+        published_at=jst(2026, 1, 5),
+    )
+    assert titles(client, LIST) == ["早い締切", "遅い締切", "予定"]
+    assert titles(client, f"{LIST}?sort=new") == ["遅い締切", "予定", "早い締切"]
+    assert titles(client, f"{LIST}?sort=amount") == ["遅い締切", "予定", "早い締切"]
+    assert titles(client, f"{LIST}?sort=popular") == ["予定", "早い締切", "遅い締切"]
+
+
+def test_relevance_is_the_default_with_a_keyword_and_title_hits_come_first(client, vocab):
+    make_subsidy(title="本文だけ", body="設備の更新に使えます。", deadline=jst(2026, 2, 1))
+    make_subsidy(title="設備投資の補助金", deadline=jst(2026, 6, 1))
+    assert titles(client, f"{LIST}?q=設備") == ["設備投資の補助金", "本文だけ"]
+    assert titles(client, f"{LIST}?q=設備&sort=deadline") == ["本文だけ", "設備投資の補助金"]
+
+
+def test_keyword_search_on_the_page_is_normalised(client, vocab):
+    make_subsidy(title="DX推進補助金")
+    make_subsidy(title="ソフトウェア導入")
+    assert titles(client, f"{LIST}?q=ＤＸ") == ["DX推進補助金"]
+    assert titles(client, f"{LIST}?q=ｿﾌﾄｳｪｱ") == ["ソフトウェア導入"]
+
+
+def test_nothing_found_suggests_filters_to_remove_with_their_counts(client, vocab):
+    make_subsidy(title="設備の補助金", deadline=jst(2026, 3, 31))
+    make_subsidy(title="設備の補助金2", deadline=jst(2026, 3, 31), difficulty="hard")
+    text = get(client, f"{LIST}?q=設備&deadline_within=7&difficulty=hard")
+    assert "<strong>0件</strong>" in text
+    assert "締切の条件を外すと1件" in text
+    assert "難易度の条件を外すと" not in text  # still 0 without it
+    text = get(client, f"{LIST}?q=量子&difficulty=hard")
+    assert "キーワードの条件を外すと1件" in text
+
+
+def test_pagination_keeps_the_filters(client, vocab):
+    for i in range(21):
+        make_subsidy(title=f"東京{i}", regions=[vocab["tokyo"]])
+    text = get(client, f"{LIST}?region=tokyo")
+    assert "<strong>21件</strong>" in text
+    assert "?region=tokyo&amp;page=2" in text
+    assert len(titles(client, f"{LIST}?region=tokyo&page=2")) == 1
+
+
+@pytest.mark.parametrize(
+    ("query", "note"),
+    [
+        ("region=atlantis", "地域の指定「atlantis」は使えないため無視しました"),
+        ("status=foo", "募集状況の指定「foo」は使えないため無視しました"),
+        ("amount=xyz", "支給額の指定「xyz」は使えないため無視しました"),
+        ("sort=drop+table", "並び順の指定「drop table」は使えないため無視しました"),
+        ("deadline_within=5", "締切の指定「5」は使えないため無視しました"),
+        ("purpose=nope&purpose=", "利用目的の指定「nope」は使えないため無視しました"),
+        ("page=abc", "ページの指定が正しくないため、1ページ目を表示しています"),
+        ("q=" + "補" * 300, "キーワードが長すぎるため、先頭の100文字で検索しました"),
+        ("region=%00tokyo", ""),
+        ("q=%00%00", ""),
+        ("q=%00残る", ""),
+    ],
+)
+def test_bad_parameters_are_ignored_with_a_note(client, vocab, query, note):
+    make_subsidy(title="残る補助金", summary="補" * 100)
+    text = get(client, f"{LIST}?{query}")
+    assert note in text
+    assert "残る補助金" in text
+
+
+def test_an_out_of_range_page_is_a_404_with_a_way_back(client, vocab):
+    make_subsidy()
+    response = client.get(f"{LIST}?page=9999")
+    assert response.status_code == 404
+    assert "ページが見つかりません" in response.text
+    assert f'href="{LIST}"' in response.text
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+# Vocabulary 4 + facets 8 (4 grouped by related-id sets, 4 grouped by value) + page 1 + regions prefetch 1,
+# and on PostgreSQL one SET LOCAL of planner settings (search.planner_settings).
+LISTING_QUERIES = 14 + (connection.vendor == "postgresql")
+
+
+def test_the_listing_runs_the_same_number_of_queries_whatever_the_filters_and_rows(client, vocab):
+    a, b, _ = vocab["purposes"]
+    make_subsidy(title="設備の補助金", regions=[vocab["tokyo"]], purposes=[a])
+    assert count_queries(client, LIST) == LISTING_QUERIES
+    many = f"{LIST}?q=設備 補助&region=tokyo&purpose={a.slug}&purpose={b.slug}&status=open&amount=under-1m&deadline_within=90&difficulty=&sort=amount"
+    assert count_queries(client, many) == LISTING_QUERIES
+    for _ in range(25):
+        add_children(make_subsidy(title="設備の補助金", regions=[vocab["tokyo"]], purposes=[a]), 3)
+    assert count_queries(client, LIST) == LISTING_QUERIES
+    assert count_queries(client, many) == LISTING_QUERIES
+    assert count_queries(client, f"{LIST}?page=2") == LISTING_QUERIES
+
+
+def test_an_empty_result_skips_the_page_query_and_asks_once_without_the_keyword(client, vocab):
+    make_subsidy()
+    assert count_queries(client, f"{LIST}?status=closed") == LISTING_QUERIES - 2
+    assert count_queries(client, f"{LIST}?q=量子") == LISTING_QUERIES - 1
+
+
+def test_landing_pages_are_prefiltered_with_their_own_title(client, vocab):
+    purpose = vocab["purposes"][0]
+    make_subsidy(title="東京の補助金", regions=[vocab["tokyo"]], purposes=[purpose])
+    make_subsidy(title="大阪の補助金", regions=[vocab["osaka"]])
+    response = client.get(reverse("subsidies:region", kwargs={"slug": "tokyo"}))
+    assert "<title>東京都の補助金・助成金一覧" in response.text
+    assert 'name="description" content="東京都で使える補助金' in response.text
+    assert titles(client, reverse("subsidies:region", kwargs={"slug": "tokyo"})) == ["東京の補助金"]
+    assert titles(client, reverse("subsidies:purpose", kwargs={"slug": purpose.slug})) == ["東京の補助金"]
+    assert client.get(reverse("subsidies:region", kwargs={"slug": "atlantis"})).status_code == 404
+    # 1 for the landing's row, and the landing's own facet is not counted.
+    assert count_queries(client, reverse("subsidies:region", kwargs={"slug": "tokyo"})) == LISTING_QUERIES
+
+
+def test_the_listing_links_to_the_feed_of_the_current_search(client, vocab):
+    text = get(client, f"{LIST}?q=設備&region=tokyo")
+    assert f"{reverse('subsidies:feed')}?q=%E8%A8%AD%E5%82%99&amp;region=tokyo" in text
+
+
+def test_home_has_search_closing_soon_new_and_every_region_and_purpose(client, vocab):
+    make_subsidy(title="締切間近", deadline=jst(2026, 1, 20))
+    text = get(client, reverse("subsidies:home"))
+    assert 'role="search"' in text
+    assert "締切が近い補助金" in text and "新着の補助金" in text and "締切間近" in text
+    for region in Region.objects.exclude(code="00"):
+        assert f'href="{region.get_absolute_url()}"' in text
+    for purpose in Purpose.objects.all():
+        assert f'href="{purpose.get_absolute_url()}"' in text
+    assert count_queries(client, reverse("subsidies:home")) == 6
