@@ -62,7 +62,11 @@ def assert_no_injected_markup(text: str) -> Markup:
             cleaned = re.sub(r"[\s\x00-\x1f]", "", html.unescape(value or "")).lower()
             assert not cleaned.startswith(("javascript:", "data:", "vbscript:")), (tag, name, value)
             # Text in meta content and data-* attributes is never a URL (scripts read it as textContent).
-            assert "javascript:" not in cleaned or tag == "meta" or name.startswith("data-"), (tag, name, value)
+            assert "javascript:" not in cleaned or tag == "meta" or name.startswith("data-"), (
+                tag,
+                name,
+                value,
+            )
     ld = re.search(r'<script type="application/ld\+json"[^>]*>(.*?)</script>', text, re.S).group(1)
     assert "<" not in ld
     # In the raw page, "<script" opens only the JSON-LD and the site's files; a payload's is escaped text.
