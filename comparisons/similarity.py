@@ -252,7 +252,7 @@ def reasons(subsidy: Subsidy, other: Subsidy) -> list[str]:
         found.append(region)
     if _same_order(subsidy.max_amount, other.max_amount):
         found.append(f"補助金額が同程度: 最大{format_yen(other.max_amount)}")
-    status = getattr(other, "status", None)
+    status = getattr(other, "application_status", None)
     if status == ApplicationStatus.OPEN:
         found.append("募集中")
     elif status == ApplicationStatus.UPCOMING:

@@ -133,7 +133,7 @@ def build_table(columns: list[Column], *, on: datetime.datetime) -> Table:
 
 
 def status_of(subsidy: Subsidy, *, on: datetime.datetime) -> ApplicationStatus:
-    annotated = getattr(subsidy, "status", None)
+    annotated = getattr(subsidy, "application_status", None)
     if isinstance(annotated, str):
         return ApplicationStatus(annotated)
     return subsidy.status(at=on)

@@ -270,7 +270,7 @@ class SubsidyAdmin(admin.ModelAdmin):
 
     @admin.display(description="募集状況", ordering="status_rank")
     def status_label(self, obj: Subsidy) -> str:
-        return ApplicationStatus(obj.status).label
+        return ApplicationStatus(obj.application_status).label
 
     @admin.display(description="残り日数", ordering="deadline")
     def days_left_label(self, obj: Subsidy) -> str:
@@ -279,7 +279,7 @@ class SubsidyAdmin(admin.ModelAdmin):
         if obj.deadline is None:
             return "記載なし"
         days = obj.days_left(on=clock.now())
-        if obj.status == ApplicationStatus.CLOSED or days < 0:
+        if obj.application_status == ApplicationStatus.CLOSED or days < 0:
             return "締切済み"
         if days == 0:
             return "本日締切"

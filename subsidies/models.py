@@ -190,9 +190,10 @@ class SubsidyQuerySet(models.QuerySet):
         return ~cls.upcoming_q(at) & ~Q(rolling=False, deadline__lt=at)
 
     def with_status(self, *, at: datetime.datetime):
-        """Annotate ``status`` (an ApplicationStatus value) and ``status_rank`` (0 open, 1 upcoming, 2 closed)."""
+        """Annotate ``application_status`` (an ApplicationStatus value) and ``status_rank`` (0 open, 1 upcoming,
+        2 closed). The name leaves ``Subsidy.status(at=)`` callable on annotated rows."""
         return self.annotate(
-            status=Case(
+            application_status=Case(
                 When(self.upcoming_q(at), then=Value(ApplicationStatus.UPCOMING.value)),
                 When(self.closed_q(at), then=Value(ApplicationStatus.CLOSED.value)),
                 default=Value(ApplicationStatus.OPEN.value),

@@ -24,7 +24,7 @@ def status_at(subsidy, moment):
     """The listing's ApplicationStatus at ``moment`` (a row annotated by ``with_status`` keeps its value)."""
     from subsidies.models import ApplicationStatus
 
-    annotated = getattr(subsidy, "status", None)
+    annotated = getattr(subsidy, "application_status", None)
     if isinstance(annotated, str):
         return ApplicationStatus(annotated)
     return subsidy.status(at=moment)

@@ -12,7 +12,7 @@ OPEN, UPCOMING, CLOSED = ApplicationStatus.OPEN, ApplicationStatus.UPCOMING, App
 
 
 def status_in_db(subsidy, at):
-    return Subsidy.objects.with_status(at=at).get(pk=subsidy.pk).status
+    return Subsidy.objects.with_status(at=at).get(pk=subsidy.pk).application_status
 
 
 def assert_status(subsidy, at, expected):
