@@ -72,6 +72,8 @@ def listing_context(request: HttpRequest, *, fixed=None) -> dict:
         "params": params.urlencode(),
         "relaxations": relaxations(listing, counts, params, without_q=without_q) if not counts.total else [],
         "status_labels": [ApplicationStatus(s).label for s in listing.statuses],
+        # The header's search box shows the cleaned keyword of a listing page (and nothing on other pages).
+        "search_query": listing.value("q"),
     }
 
 

@@ -270,3 +270,11 @@ def test_home_has_search_closing_soon_new_and_every_region_and_purpose(client, v
     for purpose in Purpose.objects.all():
         assert f'href="{purpose.get_absolute_url()}"' in text
     assert count_queries(client, reverse("subsidies:home")) == 6
+
+
+@pytest.mark.django_db
+def test_header_search_box_shows_the_cleaned_keyword_only_on_listing_pages(client):
+    response = client.get("/subsidies/", {"q": "ＤＸ\x00補助"})
+    assert 'id="site-search-q" type="search" name="q" value="ＤＸ補助"' in response.text
+    other = client.get("/no-such-page/", {"q": "<b>x</b>"})
+    assert 'id="site-search-q" type="search" name="q" value=""' in other.text
