@@ -21,3 +21,9 @@ def staff_client(db, django_user_model):
     staff = Client()
     staff.force_login(user)
     return staff
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Hashing passwords at production strength makes login tests slow; tests need no such strength."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
