@@ -44,7 +44,12 @@ class RejectNulMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if self._is_hostile(request):
-            return render(request, "400.html", status=400)
+            # This runs before the session (whose lookup would meet the NUL) and before the CSP and
+            # frame middleware, so the refusal carries their headers itself.
+            response = render(request, "400.html", status=400)
+            response.headers[CSP.HEADER_ENFORCE] = build_policy(settings.SECURE_CSP, None)
+            response.headers["X-Frame-Options"] = settings.X_FRAME_OPTIONS
+            return response
         return self.get_response(request)
 
     @staticmethod
