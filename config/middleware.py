@@ -131,3 +131,11 @@ def client_ip(request: HttpRequest) -> str | None:
         if len(forwarded) >= count:
             return forwarded[-count]
     return request.META.get("REMOTE_ADDR")
+
+
+def login_username(request: HttpRequest, credentials: dict | None = None) -> str | None:
+    """The username a login attempt names, cut to the longest a username can be (django-axes stores it, and a
+    longer one would overflow its column on PostgreSQL)."""
+    data = credentials if credentials else getattr(request, "POST", {})
+    username = data.get(settings.AXES_USERNAME_FORM_FIELD)
+    return username[:150] if isinstance(username, str) else username

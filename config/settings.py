@@ -190,6 +190,8 @@ AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 # X-Forwarded-For (DJANGO_TRUSTED_PROXY_COUNT=N); see config.middleware.client_ip.
 TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
 AXES_CLIENT_IP_CALLABLE = "config.middleware.client_ip"
+AXES_USERNAME_CALLABLE = "config.middleware.login_username"
+AXES_USERNAME_FORM_FIELD = "username"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
