@@ -221,6 +221,8 @@ STORAGES = {
 }
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+# Lossless dumps for backups and moves: ``dumpdata --format exact-json`` (see config/exact_json.py).
+SERIALIZATION_MODULES = {"exact-json": "config.exact_json"}
 
 # The public site's name, shown in titles and feeds.
 SITE_NAME = "補助金ディレクトリ"
