@@ -1,7 +1,6 @@
 """Nothing is lost: a dump of the whole database loads back row for row, and every migration reverses."""
 
 import io
-import os
 
 import pytest
 from django.apps import apps
@@ -41,7 +40,7 @@ def empty_all_tables() -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_dumpdata_then_loaddata_into_an_empty_database_gives_back_every_row(django_user_model):
+def test_dumpdata_then_loaddata_into_an_empty_database_gives_back_every_row(django_user_model, tmp_path):
     call_command("loaddata", "taxonomies", "seed", "programs", verbosity=0)
     editor = django_user_model.objects.create_user("editor", password="pw", is_staff=True)
     editor.groups.add(Group.objects.get(name="編集者"))
@@ -59,12 +58,12 @@ def test_dumpdata_then_loaddata_into_an_empty_database_gives_back_every_row(djan
     empty_all_tables()
     assert not Subsidy.objects.exists() and not User.objects.exists()
 
-    path = connection.settings_dict["NAME"]
-    fixture = f"/tmp/roundtrip-{abs(hash(path))}.exact-json"
-    with open(fixture, "w", encoding="utf-8") as handle:
-        handle.write(dump.getvalue())
-    call_command("loaddata", fixture, verbosity=0)
-    os.remove(fixture)
+    fixture = tmp_path / "backup.exact-json"
+    fixture.write_text(dump.getvalue(), encoding="utf-8")
+    report = io.StringIO()
+    call_command("loaddata", str(fixture), verbosity=1, stdout=report)
+    rows = sum(len(rows) for rows in before.values())
+    assert f"Installed {rows} object(s)" in report.getvalue()
 
     after = snapshot()
     assert after.keys() == before.keys()
