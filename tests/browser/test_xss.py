@@ -91,6 +91,9 @@ def pages_to_check(subsidy: Subsidy) -> list[str]:
         paths.append(f"/regions/{region.slug}/")
     if purpose:
         paths.append(f"/purposes/{purpose.slug}/")
+    # HTML pages only: a browser shown JSON, XML, text or iCalendar asks for /favicon.ico, which is not served.
+    not_html = ("/healthz", "/feeds/", ".ics", ".xml", ".txt")
+    paths = [path for path in paths if not any(part in path.split("?")[0] for part in not_html)]
     return [path for path in dict.fromkeys(paths) if exists(path.split("?")[0])]
 
 
