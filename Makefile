@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/hojokin
 
-.PHONY: install node run test test-postgres test-browser screenshots lint check bench bench-detail clean
+.PHONY: install node run test test-postgres test-browser screenshots lint check bench bench-detail clean serve-prod load
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,18 @@ test-browser: install node
 # Full-page PNGs of every page type at 375 px and 1280 px into screenshots/ (git-ignored).
 screenshots: install node
 	$(BIN)/pytest -m browser tests/browser/test_screenshots.py
+# Production start: needs DJANGO_DEBUG=0, DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and DATABASE_URL in the
+# environment (see README "Running in production"). Each app server runs this; migrate is safe to repeat.
+serve-prod: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput
+	$(BIN)/gunicorn -c gunicorn.conf.py config.wsgi
+
+# The load run (not in CI): two gunicorn instances on one PostgreSQL, 32 connections for 60 s, without and
+# with the Redis cache. LOAD_DATABASE_URL must hold the data set (see benchmarks/README.md).
+LOAD_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/hojo_load
+load: install
+	LOAD_DATABASE_URL=$(LOAD_DATABASE_URL) benchmarks/load.sh
 
 lint: install
 	$(BIN)/ruff check .

@@ -7,8 +7,12 @@ go through ``subsidies.services`` so that the admin history says who did it.
 
 import datetime
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.models import LogEntry
 from django.contrib.admin.widgets import AdminTextareaWidget
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count
 
@@ -175,8 +179,65 @@ class VerificationFilter(admin.SimpleListFilter):
         return queryset
 
 
+class SubsidyForm(forms.ModelForm):
+    """The listing form, with an edit token that detects a save by someone else since the form was opened.
+
+    The token is the listing's ``updated_at`` when the form was rendered. On save, the stored value is read
+    under ``select_for_update`` (the admin wraps the whole save in one transaction, so the row stays locked
+    until this save commits); if it moved, the form is refused in Japanese with the editor's input kept, and
+    the token is advanced so that saving again deliberately overwrites. A post without a token (a script) is
+    not checked.
+    """
+
+    edit_token = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Subsidy
+        fields = "__all__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.updated_at:
+            self.fields["edit_token"].initial = self.instance.updated_at.isoformat()
+
+    def clean(self):
+        cleaned = super().clean()
+        token = cleaned.get("edit_token")
+        if not self.instance.pk or not token:
+            return cleaned
+        stored = (
+            Subsidy.objects.select_for_update()
+            .filter(pk=self.instance.pk)
+            .values_list("updated_at", flat=True)
+        ).first()
+        if stored is None or stored.isoformat() == token:
+            return cleaned
+        self.data = self.data.copy()
+        self.data[self.add_prefix("edit_token")] = stored.isoformat()
+        raise ValidationError(self._conflict_message(stored), code="edit_conflict")
+
+    def _conflict_message(self, stored: datetime.datetime) -> str:
+        entry = (
+            LogEntry.objects.filter(
+                content_type=ContentType.objects.get_for_model(Subsidy), object_id=str(self.instance.pk)
+            )
+            .select_related("user")
+            .order_by("-action_time")
+            .first()
+        )
+        who = f"{entry.user.get_username()} さん" if entry else "別の担当者"
+        local = stored.astimezone(clock.JST)
+        return (
+            f"この補助金は、あなたが編集を始めた後に{who}が保存しました（{local:%Y年%m月%d日 %H:%M}）。"
+            "あなたの入力はまだ保存されておらず、この画面に残っています。"
+            "別のタブで最新の内容を確認し、必要なら入力を見直してください。"
+            "このままもう一度「保存」を押すと、あなたの内容で上書きします。"
+        )
+
+
 @admin.register(Subsidy)
 class SubsidyAdmin(admin.ModelAdmin):
+    form = SubsidyForm
     # Sections in the order of the public detail page.
     fieldsets = (
         ("基本情報", {"fields": ("title", "summary", ("state", "published_at"))}),
@@ -221,7 +282,7 @@ class SubsidyAdmin(admin.ModelAdmin):
                 "description": "確認日は、担当者が情報ソースと照合した日だけを入れてください。",
             },
         ),
-        ("記録", {"fields": ("view_count", "created_at", "updated_at")}),
+        ("記録", {"fields": ("view_count", "created_at", "updated_at", "edit_token")}),
     )
     readonly_fields = ("view_count", "created_at", "updated_at")
     autocomplete_fields = ("organization", "regions", "purposes", "industries", "target_types")

@@ -24,10 +24,13 @@ def editor_codenames() -> set[str]:
 def create_editor_group(apps, schema_editor):
     db_alias = schema_editor.connection.alias
     # post_migrate (which normally creates permissions) has not run yet on a fresh database.
+    # Restore the previous value after: called with the global registry (as a test does), leaving None
+    # behind would hide the app's models from dumpdata and others for the rest of the process.
     app_config = apps.get_app_config("subsidies")
-    app_config.models_module = True
+    previous = getattr(app_config, "models_module", None)
+    app_config.models_module = previous or True
     create_permissions(app_config, apps=apps, verbosity=0, using=db_alias)
-    app_config.models_module = None
+    app_config.models_module = previous
 
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")

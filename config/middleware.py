@@ -1,0 +1,141 @@
+"""Site-wide request handling that belongs to no app: security headers, hostile input, the page cache.
+
+Each middleware is small and configured from settings (see ``config/settings.py``).
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.csp import CSP, build_policy
+
+
+class PermissionsPolicyMiddleware:
+    """Adds ``Permissions-Policy`` from ``settings.PERMISSIONS_POLICY`` ({feature: [allowed origins]})."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.value = ", ".join(
+            f"{feature}=({' '.join(origins)})" for feature, origins in settings.PERMISSIONS_POLICY.items()
+        )
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if self.value:
+            response.headers.setdefault("Permissions-Policy", self.value)
+        return response
+
+
+def _has_nul(values) -> bool:
+    return any("\x00" in value for value in values)
+
+
+class RejectNulMiddleware:
+    """Answers 400 to any request carrying a NUL character in its path, query, form fields or headers.
+
+    No page has a use for NUL, and PostgreSQL refuses it in text (psycopg raises ValueError), so one check here
+    keeps every view, present and future, from turning it into a 500.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if self._is_hostile(request):
+            # This runs before the session (whose lookup would meet the NUL) and before the CSP and
+            # frame middleware, so the refusal carries their headers itself.
+            response = render(request, "400.html", status=400)
+            response.headers[CSP.HEADER_ENFORCE] = build_policy(settings.SECURE_CSP, None)
+            response.headers["X-Frame-Options"] = settings.X_FRAME_OPTIONS
+            return response
+        return self.get_response(request)
+
+    @staticmethod
+    def _is_hostile(request: HttpRequest) -> bool:
+        headers = (value for key, value in request.META.items() if key.startswith("HTTP_"))
+        if "\x00" in request.path or _has_nul(v for v in headers if isinstance(v, str)):
+            return True
+        for data in (request.GET, request.POST if request.method == "POST" else {}):
+            if _has_nul(data.keys()) or any(_has_nul(data.getlist(key)) for key in data):
+                return True
+        return False
+
+
+class PublicPageCacheMiddleware:
+    """Serves anonymous GETs of the pages named in ``settings.PAGE_CACHE_URL_NAMES`` from the shared cache.
+
+    A page is stored whole, with the Content-Security-Policy header that carries its nonce, so page and policy
+    always match. Only visitors without a session cookie are served from it (staff see live pages), and only
+    200 responses that set no cookie are stored. Off when ``settings.PAGE_CACHE_SECONDS`` is 0.
+    Sits just after the CSP middleware in MIDDLEWARE.
+    """
+
+    header = "X-Page-Cache"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self._store(request, self.get_response(request))
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        key = self._key(request)
+        if key is None:
+            return None
+        request._page_cache_key = key
+        if (cached := cache.get(key)) is None:
+            return None
+        content, status, headers = cached
+        response = HttpResponse(content, status=status)
+        for name, value in headers.items():
+            response.headers[name] = value
+        response.headers[self.header] = "hit"
+        return response
+
+    def _key(self, request: HttpRequest) -> str | None:
+        if not settings.PAGE_CACHE_SECONDS or request.method not in ("GET", "HEAD"):
+            return None
+        if settings.SESSION_COOKIE_NAME in request.COOKIES:
+            return None
+        match = request.resolver_match
+        if match is None or match.view_name not in settings.PAGE_CACHE_URL_NAMES:
+            return None
+        digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+        return f"page:{digest}"
+
+    def _store(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        key = getattr(request, "_page_cache_key", None)
+        if key is None or response.get(self.header) == "hit":
+            return response
+        if response.status_code != 200 or response.streaming or response.cookies:
+            return response
+        if settings.SECURE_CSP and CSP.HEADER_ENFORCE not in response:
+            nonce = getattr(request, "_csp_nonce", None)
+            response.headers[CSP.HEADER_ENFORCE] = build_policy(settings.SECURE_CSP, nonce)
+        cache.set(
+            key, (response.content, response.status_code, dict(response.items())), settings.PAGE_CACHE_SECONDS
+        )
+        response.headers[self.header] = "miss"
+        return response
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The client's address for login throttling: REMOTE_ADDR, or behind N trusted proxies
+    (``settings.TRUSTED_PROXY_COUNT``) the Nth address from the right of X-Forwarded-For."""
+    count = settings.TRUSTED_PROXY_COUNT
+    if count:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [part for part in forwarded if part]
+        if len(forwarded) >= count:
+            return forwarded[-count]
+    return request.META.get("REMOTE_ADDR")
+
+
+def login_username(request: HttpRequest, credentials: dict | None = None) -> str | None:
+    """The username a login attempt names, cut to the longest a username can be (django-axes stores it, and a
+    longer one would overflow its column on PostgreSQL)."""
+    data = credentials if credentials else getattr(request, "POST", {})
+    username = data.get(settings.AXES_USERNAME_FORM_FIELD)
+    return username[:150] if isinstance(username, str) else username

@@ -1,0 +1,77 @@
+"""Hostile input stops at the door with a 400 page; the shared page cache serves anonymous listings."""
+
+import pytest
+from django.core.cache import caches
+from django.test import Client
+from django.urls import reverse
+
+from subsidies.models import Subsidy
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url",
+    ["/subsidies/?q=%00", "/subsidies/?page=1%00", "/subsidies/?%00=1", "/regions/tokyo%00/", "/?q=a%00b"],
+)
+def test_a_nul_character_anywhere_in_the_url_is_answered_with_a_400_page(client, url):
+    response = client.get(url)
+    assert response.status_code == 400
+    assert "使えない文字が含まれています" in response.text
+    assert "Content-Security-Policy" in response.headers
+
+
+@pytest.mark.django_db
+def test_a_nul_character_in_a_form_post_or_a_header_is_answered_with_a_400_page(client):
+    assert client.post(reverse("admin:login"), {"username": "a\x00", "password": "x"}).status_code == 400
+    assert client.get("/", headers={"user-agent": "bot\x00"}).status_code == 400
+
+
+@pytest.fixture
+def redis_page_cache(settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/2",
+            "KEY_PREFIX": "hojo-test",
+        }
+    }
+    settings.PAGE_CACHE_SECONDS = 60
+    caches["default"].clear()
+    yield caches["default"]
+    caches["default"].clear()
+
+
+@pytest.mark.django_db
+def test_an_anonymous_listing_is_served_from_the_shared_cache_with_its_own_policy(
+    client, demo_data, redis_page_cache
+):
+    first = client.get("/subsidies/?page=1")
+    assert first.headers["X-Page-Cache"] == "miss"
+    Subsidy.objects.update(title="変更後のタイトル")
+    second = Client().get("/subsidies/?page=1")
+    assert second.headers["X-Page-Cache"] == "hit"
+    assert second.content == first.content
+    assert second.headers["Content-Security-Policy"] == first.headers["Content-Security-Policy"]
+    assert "変更後のタイトル" not in second.text
+
+
+@pytest.mark.django_db
+def test_staff_with_a_session_always_see_the_live_page(client, staff_client, demo_data, redis_page_cache):
+    client.get("/subsidies/")
+    Subsidy.objects.update(title="変更後のタイトル")
+    response = staff_client.get("/subsidies/")
+    assert "X-Page-Cache" not in response.headers
+    assert "変更後のタイトル" in response.text
+
+
+@pytest.mark.django_db
+def test_detail_pages_and_errors_are_never_cached(client, demo_data, redis_page_cache):
+    assert "X-Page-Cache" not in client.get(reverse("subsidies:detail", args=[155678])).headers
+    assert "X-Page-Cache" not in client.get("/subsidies/?page=999").headers
+    assert client.get("/subsidies/?page=999").status_code == 404
+
+
+@pytest.mark.django_db
+def test_without_a_shared_cache_nothing_is_cached(client, demo_data, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    assert "X-Page-Cache" not in client.get("/subsidies/").headers
