@@ -17,6 +17,9 @@ PAGES = {
     "listing-filtered": lambda: reverse("subsidies:list") + "?q=補助金&status=open&sort=deadline",
     "listing-empty": lambda: reverse("subsidies:list") + "?q=該当するはずのない語",
     "detail": lambda: reverse("subsidies:detail", args=[155678]),
+    "checklist": lambda: reverse("checklists:checklist", args=[200001]),
+    "compare": lambda: reverse("comparisons:compare") + "?ids=155678,200001,200004",
+    "ask": lambda: reverse("assistant:ask", args=[155678]) + "?q=締切はいつですか",
     "about": lambda: reverse("about"),
     "404": lambda: "/no-such-page/",
 }
