@@ -131,8 +131,18 @@ class GramsField(models.Field):
 
     def to_python(self, value):
         if isinstance(value, str):
+            # dumpdata writes the list as JSON (value_to_string); the database's SQLite form is newline-joined.
+            try:
+                parsed = json.loads(value)
+            except ValueError:
+                parsed = None
+            if isinstance(parsed, list):
+                return parsed
             return value.split("\n") if value else []
         return value
+
+    def value_to_string(self, obj):
+        return json.dumps(self.value_from_object(obj), ensure_ascii=False)
 
 
 @GramsField.register_lookup

@@ -114,7 +114,6 @@ def test_unknown_and_non_numeric_listings_are_404(client, path):
 @pytest.mark.parametrize(
     "query",
     [
-        "done=%00",
         "done=<script>alert(1)</script>",
         "done=" + "x" * 5000,
         "&".join(["done=target"] * 500),
