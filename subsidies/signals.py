@@ -1,7 +1,8 @@
 """Keep derived data true when a listing or its parts change outside the listing's own save.
 
 - The search index (``search.reindex``) follows every save or delete of a listing, its indexed parts and its
-  organiser. During ``loaddata`` a part may arrive before its listing; the listing's own save indexes it then.
+  organiser. Fixture loading (``raw``) is left to our ``loaddata`` command, which reindexes once at its end
+  instead of once per row.
 - ``Subsidy.updated_at`` is touched when a child row changes, because the detail page caches per-listing parts
   under it (see ``detail_parts.py``). Fixture loading (``raw``) keeps the dates the fixture states.
   Many-to-many links (地域, 対象事業者の種別) are not watched: ``loaddata`` sets them without a ``raw`` flag, so a
@@ -36,17 +37,18 @@ def child_changed(sender, instance, raw=False, **kwargs):
         touch([instance.subsidy_id])
 
 
-def reindex_subsidy(sender, instance, **kwargs):
-    search.reindex([instance.pk])
+def reindex_subsidy(sender, instance, raw=False, **kwargs):
+    if not raw:
+        search.reindex([instance.pk])
 
 
-def reindex_parent(sender, instance, **kwargs):
-    if Subsidy.objects.filter(pk=instance.subsidy_id).exists():
+def reindex_parent(sender, instance, raw=False, **kwargs):
+    if not raw and Subsidy.objects.filter(pk=instance.subsidy_id).exists():
         search.reindex([instance.subsidy_id])
 
 
-def reindex_organization(sender, instance, created, **kwargs):
-    if not created:
+def reindex_organization(sender, instance, created, raw=False, **kwargs):
+    if not created and not raw:
         ids = list(instance.subsidies.values_list("pk", flat=True))
         for start in range(0, len(ids), 500):
             search.reindex(ids[start : start + 500])
