@@ -1,7 +1,4 @@
-"""Zero axe-core violations (WCAG 2.0/2.1/2.2 A and AA, colour contrast on) on every page type of this app.
-
-The checklist and comparison pages are tested in their own apps' browser tests with the same helper.
-"""
+"""Zero axe-core violations (WCAG 2.0/2.1/2.2 A and AA, colour contrast on) on every page type."""
 
 import pytest
 from django.contrib import admin
@@ -42,6 +39,27 @@ def test_listing_with_no_results_has_no_accessibility_violations(page, transacti
 def test_seed_detail_page_has_no_accessibility_violations(page, live_demo):
     visit(page, reverse("subsidies:detail", args=[SEED_PK]))
     assert "AOTS" in page.locator("h1").inner_text()
+    assert_no_axe_violations(page)
+    assert page.problems == []
+
+
+def test_checklist_page_has_no_accessibility_violations(page, live_demo):
+    visit(page, reverse("checklists:checklist", args=[SEED_PK]))
+    assert "申請前チェックリスト" in page.locator("main").inner_text()
+    assert_no_axe_violations(page)
+    assert page.problems == []
+
+
+def test_comparison_page_has_no_accessibility_violations(page, live_demo):
+    visit(page, reverse("comparisons:compare") + "?ids=155678,200001,200004")
+    assert page.locator("table caption").count() == 1
+    assert_no_axe_violations(page)
+    assert page.problems == []
+
+
+def test_question_answer_page_has_no_accessibility_violations(page, live_demo):
+    visit(page, reverse("assistant:ask", args=[SEED_PK]) + "?q=締切はいつですか")
+    assert "申請締切は" in page.locator("main").inner_text()
     assert_no_axe_violations(page)
     assert page.problems == []
 

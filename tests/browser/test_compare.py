@@ -2,12 +2,8 @@ import re
 
 from django.urls import reverse
 
+from tests.browser.axe import assert_no_axe_violations
 from tests.factories import jst, make_expense_category, make_subsidy
-
-try:  # The accessibility helper arrives from another branch.
-    from tests.browser.axe import assert_no_violations
-except ImportError:  # pragma: no cover
-    assert_no_violations = None
 
 
 def make_listings():
@@ -68,8 +64,7 @@ def test_pick_three_compare_remove_one_show_differences_and_reload(page, transac
     assert not rate_row.is_visible()
     page.get_by_role("button", name="違いだけ表示").click()
     assert rate_row.is_visible()
-    if assert_no_violations:
-        assert_no_violations(page)
+    assert_no_axe_violations(page)
     assert page.problems == []
 
 
