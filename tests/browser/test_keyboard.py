@@ -35,4 +35,16 @@ def test_search_then_open_a_listing_with_the_keyboard_only(page, live_demo):
     page.keyboard.press("Enter")
     page.wait_for_url("**/subsidies/155680/")
     assert "団体旅行" in page.locator("h1").inner_text()
+
+    # Add it to the comparison: the tray appears with one listing.
+    tab_to(page, "main a.compare-button")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".compare-tray:not([hidden])")
+    assert "1/4" in page.locator(".compare-tray").inner_text()
+
+    # Tick the checklist's first item with the space bar: the progress counts it.
+    tab_to(page, "main .checklist__box:not([disabled])", limit=120)
+    page.keyboard.press("Space")
+    assert page.evaluate("document.activeElement.checked")
+    assert page.locator(".checklist__count [data-done]").first.inner_text() == "1"
     assert page.problems == []
