@@ -50,10 +50,14 @@ def listing_context(request: HttpRequest, *, fixed=None) -> dict:
         except PageNotAnInteger:
             listing.notes.append("ページの指定が正しくないため、1ページ目を表示しています。")
             page = paginator.page(1)
-        except EmptyPage as error:
-            raise Http404("ページが見つかりません。") from error
-        page.object_list = list(page.object_list) if counts.total else []
+        except EmptyPage:
+            # Raised after the block: an exception inside it would roll back the enclosing transaction.
+            page = None
+        if page is not None:
+            page.object_list = list(page.object_list) if counts.total else []
         without_q = keyword_relaxation_count(listing) if not counts.total and listing.terms else None
+    if page is None:
+        raise Http404("ページが見つかりません。")
     params = listing.data.copy()
     params.pop("page", None)
     for name in listing.fixed:

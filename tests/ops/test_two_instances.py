@@ -36,8 +36,28 @@ def database_url() -> str:
     return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
+@pytest.fixture(scope="session")
+def collected_static(tmp_path_factory):
+    """Production settings serve hashed static files from a manifest, which collectstatic writes."""
+    root = tmp_path_factory.mktemp("static")
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=os.environ
+        | {
+            "DJANGO_STATIC_ROOT": str(root),
+            "DJANGO_DEBUG": "0",
+            "DJANGO_SECRET_KEY": "collect",
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+            "DATABASE_URL": database_url(),
+        },
+        check=True,
+    )
+    return root
+
+
 @pytest.fixture
-def two_servers(transactional_db, django_user_model, settings):
+def two_servers(transactional_db, django_user_model, settings, collected_static):
     call_command("loaddata", "taxonomies", "seed", "programs", verbosity=0)
     # The servers verify with the production hashers, not the fast one the other tests use.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
@@ -56,6 +76,7 @@ def two_servers(transactional_db, django_user_model, settings):
         "CACHE_KEY_PREFIX": f"two-servers-{os.getpid()}-{time.time_ns()}",
         "WEB_CONCURRENCY": "2",
         "GUNICORN_ACCESS_LOG": "/dev/null",
+        "DJANGO_STATIC_ROOT": str(collected_static),
     }
     processes = [
         subprocess.Popen(
