@@ -11,7 +11,7 @@ def test_seed_page_fits_the_screen_without_console_or_csp_errors(page, live_demo
     page.set_viewport_size(viewport)
     page.goto(page.live_url + SEED_URL)
     assert page.locator("h1").inner_text().startswith("海外展開を目指す中小企業向け")
-    assert page.get_by_text("最大1,000万円").is_visible()
+    assert page.locator("#key-figures").get_by_text("最大1,000万円").is_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
     assert page.problems == []
 
