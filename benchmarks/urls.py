@@ -45,7 +45,8 @@ def main(total: int = 2000, seed: int = 8) -> None:
             [
                 f"/subsidies/?region={rng.choice(regions)}&status=open&sort=deadline",
                 f"/subsidies/?purpose={rng.choice(purposes)}&sort=amount",
-                f"/subsidies/?status=open&deadline_within=30&page={rng.randint(1, last_page)}",
+                "/subsidies/?status=open&deadline_within=30",
+                f"/subsidies/?page={rng.randint(1, last_page)}",
                 f"/regions/{rng.choice(regions)}/",
                 f"/purposes/{rng.choice(purposes)}/",
                 "/subsidies/",
