@@ -7,17 +7,14 @@ question is phrased and would make every passage look similar to every question.
 """
 
 import re
-import unicodedata
+
+# The one normal form of the site: questions and passages are compared exactly as search compares text.
+from subsidies.search import normalize
 
 # A run of letters, digits, kana and kanji; everything else (punctuation, spaces, symbols) separates runs.
 _RUN = re.compile(r"[\w\u3005\u30fc]+")
 _HIRAGANA = re.compile(r"[\u3041-\u309f]")
 _KATAKANA = re.compile(r"[\u30a0-\u30ff]")
-
-
-def normalize(text: str) -> str:
-    """NFKC and case-fold, as the site search does: 「ＤＸ」 and 「dx」 are the same word."""
-    return unicodedata.normalize("NFKC", text).casefold()
 
 
 def is_kanji(char: str) -> bool:
