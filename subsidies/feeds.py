@@ -3,9 +3,10 @@
 from django.contrib.syndication.views import Feed
 from django.utils.feedgenerator import Atom1Feed
 
-from subsidies import clock, search
-from subsidies.filters import ListingFilter, Vocabulary
+from subsidies import clock, listing_index
+from subsidies.filters import ListingFilter, Vocabulary, combined, listing_bits
 from subsidies.formatting import format_yen
+from subsidies.models import Subsidy
 
 FEED_SIZE = 30
 
@@ -26,9 +27,11 @@ class LatestSubsidiesFeed(Feed):
         return reverse("subsidies:list") + (f"?{self.query_string}" if self.query_string else "")
 
     def items(self, listing):
-        queryset = listing.matching().select_related("organization").defer("body")
-        with search.planner_settings(listing.terms):
-            return list(queryset.order_by("-published_at", "-pk")[:FEED_SIZE])
+        index = listing_index.current()
+        newest = index.ordered(combined(index, listing_bits(listing, index)), "new", at=listing.now)
+        ids = newest[:FEED_SIZE].tolist()
+        rows = Subsidy.objects.filter(pk__in=ids).select_related("organization").defer("body").in_bulk()
+        return [rows[pk] for pk in ids if pk in rows]
 
     def item_title(self, item):
         return item.title

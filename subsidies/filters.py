@@ -4,23 +4,25 @@
 per request (``Vocabulary``): an unknown or malformed value is dropped and reported in ``notes``, never a 500.
 
 Facet counts are disjunctive: the counts of a facet's options are computed over the listings that match every
-*other* filter, so choosing 東京都 does not turn every other prefecture into 0. Each facet costs one grouped
-query whatever is selected, and the total of the result is read from the status facet, so the number of
-queries of a listing page does not depend on the filters.
+*other* filter, so choosing 東京都 does not turn every other prefecture into 0. They are computed from the
+in-memory listing index (``listing_index.py``): each filter is a bitmap, each count a popcount, and no count
+costs a query.
+
+``ListingFilter.matching()`` and ``ordered()`` state the same filters and orders in SQL. The pages do not use
+them; they are the definition the index is tested against (``tests/subsidies/test_listing_index.py``).
 """
 
 import datetime
-from collections import Counter
 from dataclasses import dataclass, field
 
 import django_filters
-from django.db import connection
-from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, TextField, Value, When
-from django.db.models.functions import Cast
+import numpy as np
+from django.db.models import Exists, F, OuterRef, Q
 from django.http import QueryDict
 
 from subsidies import search
 from subsidies.clock import end_of_day, jst_date
+from subsidies.listing_index import ListingIndex, pack, popcount
 from subsidies.models import (
     STATUS_RANK,
     ApplicationStatus,
@@ -31,11 +33,6 @@ from subsidies.models import (
     SubsidyQuerySet,
     TargetType,
 )
-
-try:  # Django 6.0+: StringAgg works on every database.
-    from django.db.models import StringAgg
-except ImportError:  # pragma: no cover
-    from django.contrib.postgres.aggregates import StringAgg
 
 DEFAULT_STATUSES = (ApplicationStatus.OPEN.value, ApplicationStatus.UPCOMING.value)
 
@@ -317,139 +314,136 @@ class FacetCounts:
     total: int = 0
 
 
-def _combo_counts(queryset, relation: str) -> Counter:
-    """How many listings have each exact set of related ids (one grouped query)."""
-    inner = (
-        queryset.order_by()
-        .values("pk")
-        .annotate(combo=StringAgg(Cast(f"{relation}__id", TextField()), delimiter=Value(",")))
-        .values("combo")
-    )
-    sql, params = inner.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT combo, COUNT(*) FROM ({sql}) AS listing GROUP BY combo", params)
-        rows = cursor.fetchall()
-    counts: Counter = Counter()
-    for combo, n in rows:
-        counts[frozenset(int(i) for i in combo.split(",")) if combo else frozenset()] += n
-    return counts
-
-
-def _grouped(queryset, expression) -> Counter:
-    rows = (
-        queryset.order_by()
-        .annotate(key=expression)
-        .values("key")
-        .annotate(n=Count("pk"))
-        .values_list("key", "n")
-    )
-    return Counter(dict(rows))
-
-
-def facet_counts(listing: ListingFilter) -> FacetCounts:
+def listing_bits(listing: ListingFilter, index: ListingIndex) -> dict[str, np.ndarray]:
+    """The packed bitmap of each filter in force (status always: its default is open and upcoming)."""
     vocab, now = listing.vocabulary, listing.now
-    result = FacetCounts()
-    for name, relation in M2M_FACETS.items():
+    bits = {}
+    for name in FILTER_NAMES:
+        value = listing.value(name)
+        if name == "status":
+            ranks = index.status_ranks(now)
+            wanted = [STATUS_RANK[ApplicationStatus(s)] for s in listing.statuses]
+            bits[name] = pack(np.isin(ranks, wanted))
+        elif not value:
+            continue
+        elif name == "q":
+            bits[name] = index.keyword(listing.terms).bits
+        elif name == "region":
+            bits[name] = index.any_option("region", vocab.region_matches(vocab.by_slug["region"][value]))
+        elif name == "purpose":
+            bits[name] = index.any_option("purpose", [vocab.by_slug["purpose"][s].pk for s in value])
+        elif name == "industry":
+            bits[name] = (
+                index.any_option("industry", [vocab.by_slug["industry"][value].pk]) | index.no_industry
+            )
+        elif name == "target":
+            bits[name] = index.any_option("target", [vocab.by_slug["target"][value].pk])
+        elif name == "amount":
+            bits[name] = index.amount_between(*next(b[2:] for b in AMOUNT_BANDS if b[0] == value))
+        elif name == "deadline_within":
+            bits[name] = index.open_until(
+                now, end_of_day(jst_date(now) + datetime.timedelta(days=int(value)))
+            )
+        elif name == "difficulty":
+            bits[name] = index.difficulty_is(value)
+    return bits
+
+
+def combined(index: ListingIndex, bits: dict[str, np.ndarray], *, without: str | None = None) -> np.ndarray:
+    """Listings matching every filter in ``bits`` except ``without``."""
+    result = index.everything()
+    for name, value in bits.items():
+        if name != without:
+            result &= value
+    return result
+
+
+def facet_counts(listing: ListingFilter, index: ListingIndex, bits: dict[str, np.ndarray]) -> FacetCounts:
+    """Every option's count over the listings matching every *other* filter (disjunctive counts)."""
+    vocab, now = listing.vocabulary, listing.now
+    result = FacetCounts(total=popcount(combined(index, bits)))
+
+    def count(base, option_bits) -> int:
+        return popcount(base & option_bits)
+
+    for name in M2M_FACETS:
         if name in listing.fixed:
             continue
-        combos = _combo_counts(listing.matching(without=(name,)), relation)
-        total = sum(combos.values())
-        options = []
+        base = combined(index, bits, without=name)
+        selected = listing.value(name)
+        selected = set(selected) if isinstance(selected, list) else {selected}
         rows = {
             "region": vocab.regions,
             "purpose": vocab.purposes,
             "industry": vocab.industries,
             "target": vocab.targets,
         }[name]
-        selected = listing.value(name)
-        selected = set(selected) if isinstance(selected, list) else {selected}
+        options = []
         for row in rows:
             if name == "region":
-                wanted = vocab.region_matches(row)
-                count = sum(n for combo, n in combos.items() if combo & wanted)
+                option_bits = index.any_option(name, vocab.region_matches(row))
             elif name == "industry":
-                count = sum(n for combo, n in combos.items() if row.pk in combo or not combo)
+                option_bits = index.any_option(name, [row.pk]) | index.no_industry
             else:
-                count = sum(n for combo, n in combos.items() if row.pk in combo)
+                option_bits = index.any_option(name, [row.pk])
             level = 1 if name == "region" and row.kind == Region.Kind.PREFECTURE else 0
-            options.append(Option(row.slug, row.name, count, row.slug in selected, level))
-        result.facets[name] = Facet(name, FACET_LABELS[name], options, total, multiple=name == "purpose")
+            options.append(Option(row.slug, row.name, count(base, option_bits), row.slug in selected, level))
+        result.facets[name] = Facet(
+            name, FACET_LABELS[name], options, popcount(base), multiple=name == "purpose"
+        )
 
-    status_counts = _grouped(
-        listing.matching(without=("status",)),
-        Case(
-            When(SubsidyQuerySet.upcoming_q(now), then=Value("upcoming")),
-            When(SubsidyQuerySet.closed_q(now), then=Value("closed")),
-            default=Value("open"),
-            output_field=CharField(),
-        ),
-    )
+    base = combined(index, bits, without="status")
+    ranks = index.status_ranks(now)
     result.facets["status"] = Facet(
         "status",
         FACET_LABELS["status"],
         [
-            Option(s.value, s.label, status_counts[s.value], s.value in listing.statuses)
+            Option(s.value, s.label, count(base, pack(ranks == STATUS_RANK[s])), s.value in listing.statuses)
             for s in sorted(ApplicationStatus, key=STATUS_RANK.get)
         ],
-        sum(status_counts.values()),
+        popcount(base),
         multiple=True,
     )
-    result.total = sum(status_counts[s] for s in listing.statuses)
 
-    amount_counts = _grouped(
-        listing.matching(without=("amount",)),
-        Case(
-            *[When(amount_band_q(slug), then=Value(slug)) for slug, *_ in AMOUNT_BANDS],
-            default=Value(""),
-            output_field=CharField(),
-        ),
-    )
+    base = combined(index, bits, without="amount")
     result.facets["amount"] = Facet(
         "amount",
         FACET_LABELS["amount"],
         [
-            Option(slug, label, amount_counts[slug], listing.value("amount") == slug)
-            for slug, label, *_ in AMOUNT_BANDS
+            Option(slug, label, count(base, index.amount_between(low, high)), listing.value("amount") == slug)
+            for slug, label, low, high in AMOUNT_BANDS
         ],
-        sum(amount_counts.values()),
+        popcount(base),
     )
 
-    windows = [int(d) for d, _ in DEADLINE_WINDOWS]
-    deadline_counts = _grouped(
-        listing.matching(without=("deadline_within",)),
-        Case(
-            *[When(deadline_within_q(d, now=now), then=Value(str(d))) for d in windows],
-            default=Value(""),
-            output_field=CharField(),
-        ),
-    )
-    cumulative = {d: sum(deadline_counts[str(w)] for w in windows if w <= d) for d in windows}
+    base = combined(index, bits, without="deadline_within")
+    today = jst_date(now)
     result.facets["deadline_within"] = Facet(
         "deadline_within",
         FACET_LABELS["deadline_within"],
         [
-            Option(d, label, cumulative[int(d)], listing.value("deadline_within") == d)
+            Option(
+                d,
+                label,
+                count(base, index.open_until(now, end_of_day(today + datetime.timedelta(days=int(d))))),
+                listing.value("deadline_within") == d,
+            )
             for d, label in DEADLINE_WINDOWS
         ],
-        sum(deadline_counts.values()),
+        popcount(base),
     )
 
-    difficulty_counts = _grouped(listing.matching(without=("difficulty",)), F("difficulty"))
+    base = combined(index, bits, without="difficulty")
     result.facets["difficulty"] = Facet(
         "difficulty",
         FACET_LABELS["difficulty"],
         [
-            Option(v, label, difficulty_counts[v], listing.value("difficulty") == v)
+            Option(v, label, count(base, index.difficulty_is(v)), listing.value("difficulty") == v)
             for v, label in Subsidy.Difficulty.choices
         ],
-        sum(difficulty_counts.values()),
+        popcount(base),
     )
     return result
-
-
-def keyword_relaxation_count(listing: ListingFilter) -> int:
-    """Listings that match every filter but the keyword (one query; asked only when nothing is found)."""
-    return listing.matching(without=("q",)).count()
 
 
 def relaxations(listing: ListingFilter, counts: FacetCounts, params: QueryDict, *, without_q: int | None):

@@ -6,6 +6,7 @@ filter and sort by it in the database and tests can fix the clock.
 """
 
 import datetime
+import uuid
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -578,3 +579,32 @@ class SearchEntry(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class CatalogVersion(models.Model):
+    """One row whose token changes with every change to what the listing pages filter, count, order or search.
+
+    Each process's in-memory listing index (``subsidies.listing_index``) is valid for one token. The token is
+    replaced in the transaction that changes a listing (``subsidies.signals``), so every app server sees the
+    change on its next request. View counts do not change it.
+    """
+
+    token = models.CharField("トークン", max_length=32)
+    changed_at = models.DateTimeField("変更日時")
+
+    class Meta:
+        verbose_name = "掲載データの版"
+        verbose_name_plural = "掲載データの版"
+
+    def __str__(self) -> str:
+        return self.token
+
+    @classmethod
+    def current_token(cls) -> str:
+        return cls.objects.filter(pk=1).values_list("token", flat=True).first() or ""
+
+    @classmethod
+    def bump(cls) -> None:
+        values = {"token": uuid.uuid4().hex, "changed_at": timezone.now()}
+        if not cls.objects.filter(pk=1).update(**values):
+            cls.objects.update_or_create(pk=1, defaults=values)

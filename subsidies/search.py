@@ -109,6 +109,26 @@ def planner_settings(terms: list[str]):
         yield
 
 
+def match_rows(terms: list[str]):
+    """(ids, in_title): every listing whose text contains every term, and whether its title does too.
+
+    One query. Drafts are included; the listing index drops what it does not list.
+    """
+    import numpy as np
+
+    from subsidies.models import SearchEntry
+
+    rows = (
+        SearchEntry.objects.filter(keyword_q(terms, prefix=""))
+        .annotate(in_title=title_rank(terms, prefix=""))
+        .order_by()
+        .values_list("subsidy_id", "in_title")
+    )
+    with planner_settings(terms):
+        found = np.array(list(rows), dtype=np.int64).reshape(-1, 2)
+    return found[:, 0], found[:, 1]
+
+
 class GramsField(models.Field):
     """A list of strings: ``text[]`` on PostgreSQL (GIN-indexed), newline-joined text elsewhere."""
 
@@ -185,7 +205,7 @@ def entry_fields(subsidy) -> dict:
 
 def reindex(subsidy_ids) -> int:
     """Rebuild the search entries of the given listings in a fixed number of queries; returns how many."""
-    from subsidies.models import SearchEntry, Subsidy
+    from subsidies.models import CatalogVersion, SearchEntry, Subsidy
 
     ids = list(subsidy_ids)
     listings = (
@@ -200,13 +220,15 @@ def reindex(subsidy_ids) -> int:
         unique_fields=["subsidy"],
         update_fields=["title", "text", "grams"],
     )
+    CatalogVersion.bump()  # every listing index and keyword cache of this catalog is now out of date
     return len(entries)
 
 
 def reindex_all(batch_size: int = 500) -> int:
-    from subsidies.models import SearchEntry, Subsidy
+    from subsidies.models import CatalogVersion, SearchEntry, Subsidy
 
     SearchEntry.objects.exclude(subsidy__in=Subsidy.objects.all()).delete()
+    CatalogVersion.bump()
     ids = list(Subsidy.objects.order_by("pk").values_list("pk", flat=True))
     done = 0
     for start in range(0, len(ids), batch_size):

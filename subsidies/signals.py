@@ -8,20 +8,27 @@
   Many-to-many links (地域, 対象事業者の種別) are not watched: ``loaddata`` sets them without a ``raw`` flag, so a
   handler could not tell a fixture from an edit. Staff change them in the admin, which saves the listing
   itself; a change made elsewhere reaches the page when the cache entry expires.
+- ``CatalogVersion`` (the listing pages' in-memory index, ``listing_index.py``) is replaced by every reindex,
+  every deletion of a listing or a taxonomy row and every change of a listing's many-to-many links.
 """
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
 from . import search
 from .models import (
     FAQ,
     ApplicationStep,
+    CatalogVersion,
     EligibilityRequirement,
+    Industry,
     Organization,
+    Purpose,
+    Region,
     RequiredDocument,
     Subsidy,
     SubsidyExpense,
+    TargetType,
 )
 
 CHILDREN = (EligibilityRequirement, SubsidyExpense, RequiredDocument, ApplicationStep, FAQ)
@@ -32,8 +39,13 @@ def touch(subsidy_ids) -> None:
     Subsidy.objects.filter(pk__in=list(subsidy_ids)).update(updated_at=timezone.now())
 
 
-def child_changed(sender, instance, raw=False, **kwargs):
-    if not raw:
+def _listing_deleted(origin) -> bool:
+    """True when a child row goes because its listing is being deleted (a cascade: nothing to update)."""
+    return isinstance(origin, Subsidy) or getattr(origin, "model", None) is Subsidy
+
+
+def child_changed(sender, instance, raw=False, origin=None, **kwargs):
+    if not raw and not _listing_deleted(origin):
         touch([instance.subsidy_id])
 
 
@@ -42,8 +54,9 @@ def reindex_subsidy(sender, instance, raw=False, **kwargs):
         search.reindex([instance.pk])
 
 
-def reindex_parent(sender, instance, raw=False, **kwargs):
-    if not raw and Subsidy.objects.filter(pk=instance.subsidy_id).exists():
+def reindex_parent(sender, instance, raw=False, origin=None, **kwargs):
+    # In a cascade the listing's own entry is already gone; reindexing would bring it back without its listing.
+    if not raw and not _listing_deleted(origin) and Subsidy.objects.filter(pk=instance.subsidy_id).exists():
         search.reindex([instance.subsidy_id])
 
 
@@ -54,7 +67,24 @@ def reindex_organization(sender, instance, created, raw=False, **kwargs):
             search.reindex(ids[start : start + 500])
 
 
+def catalog_changed(sender, **kwargs):
+    CatalogVersion.bump()
+
+
+def links_changed(sender, action, **kwargs):
+    if action in ("post_add", "post_remove", "post_clear"):
+        CatalogVersion.bump()
+
+
 def connect() -> None:
+    # The listing index (``listing_index.py``) follows the catalog version. Saves of a listing or its indexed
+    # parts replace it through ``search.reindex``; these are the changes that do not reindex.
+    post_delete.connect(catalog_changed, sender=Subsidy, dispatch_uid="catalog-delete-Subsidy")
+    for relation in ("regions", "purposes", "industries", "target_types"):
+        through = getattr(Subsidy, relation).through
+        m2m_changed.connect(links_changed, sender=through, dispatch_uid=f"catalog-links-{relation}")
+    for model in (Region, Purpose, Industry, TargetType):
+        post_delete.connect(catalog_changed, sender=model, dispatch_uid=f"catalog-delete-{model.__name__}")
     post_save.connect(reindex_subsidy, sender=Subsidy, dispatch_uid="search-save-Subsidy")
     post_save.connect(reindex_organization, sender=Organization, dispatch_uid="search-save-Organization")
     for model in INDEXED_CHILDREN:

@@ -3,61 +3,57 @@
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils.functional import cached_property
 from django.views.decorators.http import require_GET
 
-from subsidies import clock, search
+from subsidies import clock, listing_index
 from subsidies.filters import (
     SORTS,
     ListingFilter,
     Vocabulary,
+    combined,
     facet_counts,
-    keyword_relaxation_count,
+    listing_bits,
     relaxations,
 )
-from subsidies.models import ApplicationStatus, Purpose, Region, Subsidy
+from subsidies.listing_index import pack, popcount
+from subsidies.models import STATUS_RANK, ApplicationStatus, Purpose, Region, Subsidy
 
 PAGE_SIZE = 20
 HOME_ROWS = 6
-
-
-class CountedPaginator(Paginator):
-    """A paginator whose total is already known (from the status facet), so it does not count again."""
-
-    def __init__(self, object_list, per_page, *, count: int):
-        super().__init__(object_list, per_page)
-        self._known_count = count
-
-    @cached_property
-    def count(self) -> int:
-        return self._known_count
 
 
 def _card_queryset(queryset):
     return queryset.select_related("organization").prefetch_related("regions").defer("body")
 
 
+def cards(ids, *, now) -> list[Subsidy]:
+    """The listings ``ids`` in that order, with what a result card shows (three queries)."""
+    ids = list(dict.fromkeys(int(pk) for pk in ids))
+    if not ids:
+        return []
+    rows = _card_queryset(Subsidy.objects.filter(pk__in=ids)).with_status(at=now).in_bulk()
+    return [rows[pk] for pk in ids if pk in rows]
+
+
 def listing_context(request: HttpRequest, *, fixed=None) -> dict:
     """Everything the listing template shows: filters, facets, one page of cards, notes and suggestions."""
     now = clock.now()
     listing = ListingFilter(request.GET, now=now, vocabulary=Vocabulary(), fixed=fixed)
-    with search.planner_settings(listing.terms):
-        counts = facet_counts(listing)
-        rows = _card_queryset(listing.qs) if counts.total else Subsidy.objects.none()
-        paginator = CountedPaginator(rows, PAGE_SIZE, count=counts.total)
-        try:
-            page = paginator.page(listing.data.get("page") or 1)
-        except PageNotAnInteger:
-            listing.notes.append("ページの指定が正しくないため、1ページ目を表示しています。")
-            page = paginator.page(1)
-        except EmptyPage:
-            # Raised after the block: an exception inside it would roll back the enclosing transaction.
-            page = None
-        if page is not None:
-            page.object_list = list(page.object_list) if counts.total else []
-        without_q = keyword_relaxation_count(listing) if not counts.total and listing.terms else None
-    if page is None:
-        raise Http404("ページが見つかりません。")
+    index = listing_index.current()
+    bits = listing_bits(listing, index)
+    counts = facet_counts(listing, index, bits)
+    title = index.keyword(listing.terms).title if listing.terms else None
+    ordered = index.ordered(combined(index, bits), listing.sort_key, at=now, title=title)
+    paginator = Paginator(ordered, PAGE_SIZE)
+    try:
+        page = paginator.page(listing.data.get("page") or 1)
+    except PageNotAnInteger:
+        listing.notes.append("ページの指定が正しくないため、1ページ目を表示しています。")
+        page = paginator.page(1)
+    except EmptyPage:
+        raise Http404("ページが見つかりません。") from None
+    page.object_list = cards(page.object_list, now=now)
+    without_q = popcount(combined(index, bits, without="q")) if not counts.total and listing.terms else None
     params = listing.data.copy()
     params.pop("page", None)
     for name in listing.fixed:
@@ -84,21 +80,18 @@ def listing_context(request: HttpRequest, *, fixed=None) -> dict:
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     now = clock.now()
-    current = (
-        _card_queryset(Subsidy.objects.published())
-        .with_status(at=now)
-        .with_status_in([ApplicationStatus.OPEN, ApplicationStatus.UPCOMING], at=now)
-    )
-    closing_soon = current.filter(rolling=False, deadline__isnull=False).order_by(
-        "status_rank", "deadline", "pk"
-    )
-    newest = current.order_by("-published_at", "-pk")
+    index = listing_index.current()
+    current = index.status_ranks(now) < STATUS_RANK[ApplicationStatus.CLOSED]  # open or upcoming
+    dated = pack(current & ~index.rolling & (index.deadline != listing_index.NEVER))
+    closing_soon = index.ordered(dated, "deadline", at=now)[:HOME_ROWS].tolist()
+    newest = index.ordered(pack(current), "new", at=now)[:HOME_ROWS].tolist()
+    shown = {row.pk: row for row in cards([*closing_soon, *newest], now=now)}
     regions = list(Region.objects.all())
     blocks = [r for r in regions if r.kind == Region.Kind.BLOCK]
     tree = [(block, [r for r in regions if r.parent_id == block.pk]) for block in blocks]
     context = {
-        "closing_soon": closing_soon[:HOME_ROWS],
-        "newest": newest[:HOME_ROWS],
+        "closing_soon": [shown[pk] for pk in closing_soon if pk in shown],
+        "newest": [shown[pk] for pk in newest if pk in shown],
         "national": next((r for r in regions if r.code == Region.NATIONAL_CODE), None),
         "region_tree": tree,
         "purposes": Purpose.objects.all(),

@@ -1,0 +1,306 @@
+"""An in-memory index of the published listings' filterable columns: facet counts and orderings in microseconds.
+
+Counting every facet option over 200,000 listings in SQL costs a scan per facet (hundreds of milliseconds each,
+see ``benchmarks/README.md``). The values those counts depend on are small — dates, an amount, a difficulty and
+a few ids per listing — so each process keeps them in NumPy arrays, one row per published listing in primary
+key order, and every many-to-many option (each region, purpose, industry, target type) as a bitmap. A filter is
+then a bitmap, a facet count is ``popcount(filters & option)``, and a page of results is a slice of a
+precomputed order. About 50 bytes per listing plus one bit per listing per option: ~13 MB at 200,000.
+
+Freshness: ``CatalogVersion`` holds one token that every change to a listing's filterable data or searchable
+text replaces (see ``signals.py``), in the same transaction as the change. Each request reads the token (one
+query) and rebuilds the index when it differs, so a listing saved by staff is counted and ordered correctly on
+the next request of every app server. The view counts behind 人気順 change on every page view and do not
+replace the token: they are re-read when older than ``VIEWS_MAX_AGE``.
+
+Keyword matches come from the database (``search.match_rows``) and are kept per query and token in a small LRU.
+"""
+
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+import numpy as np
+from django.db import connection
+
+from subsidies import search
+from subsidies.models import CatalogVersion, Subsidy
+
+NEVER = np.iinfo(np.int64).max  # a NULL deadline never passes; NULL published_at sorts last
+LONG_AGO = np.iinfo(np.int64).min  # a NULL accepts_from is never in the future
+VIEWS_MAX_AGE = 60.0  # seconds
+KEYWORD_CACHE_SIZE = 256
+M2M = {"region": "regions", "purpose": "purposes", "industry": "industries", "target": "target_types"}
+DIFFICULTIES = ("", *Subsidy.Difficulty.values)
+
+
+def micros(moment) -> int:
+    """A datetime as integer microseconds since the epoch (the index's time unit)."""
+    return int(moment.timestamp()) * 1_000_000 + moment.microsecond
+
+
+def pack(mask: np.ndarray) -> np.ndarray:
+    return np.packbits(mask)
+
+
+def popcount(bits: np.ndarray) -> int:
+    return int(np.bitwise_count(bits).sum())
+
+
+@dataclass
+class KeywordMatch:
+    bits: np.ndarray  # listings whose text contains every term
+    title: np.ndarray  # listings whose title contains every term (relevance)
+
+
+@dataclass
+class ListingIndex:
+    token: str
+    pks: np.ndarray
+    accepts_from: np.ndarray
+    deadline: np.ndarray
+    rolling: np.ndarray
+    published_at: np.ndarray
+    max_amount: np.ndarray  # -1 = no amount
+    difficulty: np.ndarray  # index into DIFFICULTIES
+    options: dict[str, dict[int, np.ndarray]]  # facet -> option id -> packed bitmap
+    no_industry: np.ndarray  # packed: listings that name no industry (open to every industry)
+    by_deadline: np.ndarray  # order: deadline (no deadline last), pk
+    by_new: np.ndarray  # order: published_at desc (none last), pk desc
+    by_amount: np.ndarray  # order: max_amount desc (none last), pk
+    amount_rank: np.ndarray  # dense rank of each listing's amount in that order
+    views: np.ndarray | None = None
+    by_views: np.ndarray | None = None
+    views_read_at: float = 0.0
+    keywords: OrderedDict = field(default_factory=OrderedDict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def size(self) -> int:
+        return len(self.pks)
+
+    # --- bitmaps --------------------------------------------------------------------------------------
+    def everything(self) -> np.ndarray:
+        return pack(np.ones(self.size, dtype=bool))
+
+    def nothing(self) -> np.ndarray:
+        return pack(np.zeros(self.size, dtype=bool))
+
+    def positions_of(self, ids) -> np.ndarray:
+        """Positions in the index of the given listing ids (ids that are not published are dropped)."""
+        ids = np.asarray(ids, dtype=np.int64)
+        if not self.size or not ids.size:
+            return np.empty(0, dtype=np.int64)
+        where = np.searchsorted(self.pks, ids)
+        where = np.minimum(where, self.size - 1)
+        return where[self.pks[where] == ids]
+
+    def bits_of(self, ids) -> np.ndarray:
+        mask = np.zeros(self.size, dtype=bool)
+        mask[self.positions_of(ids)] = True
+        return pack(mask)
+
+    def status_ranks(self, at) -> np.ndarray:
+        """0 open, 1 upcoming, 2 closed for every listing at the moment ``at`` (``SubsidyQuerySet.with_status``)."""
+        now = micros(at)
+        upcoming = self.accepts_from > now
+        closed = ~upcoming & ~self.rolling & (self.deadline < now)
+        ranks = np.zeros(self.size, dtype=np.int8)
+        ranks[upcoming] = 1
+        ranks[closed] = 2
+        return ranks
+
+    def open_until(self, at, last) -> np.ndarray:
+        """Packed: open at ``at`` with a deadline no later than ``last`` (``filters.deadline_within_q``)."""
+        return pack((self.status_ranks(at) == 0) & ~self.rolling & (self.deadline <= micros(last)))
+
+    def amount_between(self, low, high) -> np.ndarray:
+        mask = self.max_amount >= 0
+        if low is not None:
+            mask &= self.max_amount > low
+        if high is not None:
+            mask &= self.max_amount <= high
+        return pack(mask)
+
+    def difficulty_is(self, value: str) -> np.ndarray:
+        return pack(self.difficulty == DIFFICULTIES.index(value))
+
+    def any_option(self, facet: str, ids) -> np.ndarray:
+        """Packed: listings linked to at least one of ``ids`` in ``facet``."""
+        bits = self.nothing()
+        for option in ids:
+            found = self.options[facet].get(option)
+            if found is not None:
+                bits |= found
+        return bits
+
+    # --- orderings -----------------------------------------------------------------------------------
+    def ordered(self, bits: np.ndarray, sort: str, *, at, title: np.ndarray | None = None) -> np.ndarray:
+        """Listing ids selected by ``bits`` in the order of ``sort`` (``ListingFilter.ordered``)."""
+        mask = np.unpackbits(bits, count=self.size).view(bool)
+        if sort == "popular":
+            order = self.popular_order()
+            return self.pks[order[mask[order]]]
+        if sort == "new":
+            return self.pks[self.by_new[mask[self.by_new]]]
+        ranks = self.status_ranks(at)
+        if sort == "amount":
+            chosen = self.by_amount[mask[self.by_amount]]
+            key = self.amount_rank[chosen] * 3 + ranks[chosen]
+        else:
+            chosen = self.by_deadline[mask[self.by_deadline]]
+            key = ranks[chosen].astype(np.int64)
+            if sort == "relevance" and title is not None:
+                in_title = np.unpackbits(title, count=self.size).view(bool)[chosen]
+                key += np.where(in_title, 0, 3)
+        return self.pks[chosen[np.argsort(key, kind="stable")]]
+
+    def popular_order(self) -> np.ndarray:
+        with self.lock:
+            if self.by_views is None or time.monotonic() - self.views_read_at > VIEWS_MAX_AGE:
+                rows = Subsidy.objects.published().values_list("pk", "view_count")
+                views = np.zeros(self.size, dtype=np.int64)
+                ids, counts = _columns(rows, 2)
+                where = self.positions_of(ids)
+                found = np.isin(ids, self.pks)
+                views[where] = counts[found]
+                self.views, self.views_read_at = views, time.monotonic()
+                self.by_views = np.lexsort((self.pks, -views))
+            return self.by_views
+
+    # --- keywords ------------------------------------------------------------------------------------
+    def keyword(self, terms: list[str]) -> KeywordMatch:
+        """The listings matching every term, from the database once per query and token."""
+        key = tuple(sorted(terms))
+        with self.lock:
+            found = self.keywords.get(key)
+            if found is not None:
+                self.keywords.move_to_end(key)
+                return found
+        ids, in_title = search.match_rows(terms)
+        found = KeywordMatch(self.bits_of(ids), self.bits_of(ids[in_title.astype(bool)]))
+        with self.lock:
+            self.keywords[key] = found
+            while len(self.keywords) > KEYWORD_CACHE_SIZE:
+                self.keywords.popitem(last=False)
+        return found
+
+
+def _columns(rows, width: int):
+    """A list of tuples as ``width`` int64 columns."""
+    array = np.array(list(rows), dtype=np.int64).reshape(-1, width)
+    return tuple(array[:, i] for i in range(width))
+
+
+def _read_listings():
+    """(pk, accepts_from, deadline, rolling, published_at, max_amount, difficulty) of every published listing."""
+    published = Subsidy.State.PUBLISHED
+    if connection.vendor == "postgresql":
+
+        def epoch(column, null):
+            return f"COALESCE((EXTRACT(EPOCH FROM {column}) * 1000000)::bigint, {null})"
+
+        sql = (
+            f"SELECT id, {epoch('accepts_from', LONG_AGO)}, {epoch('deadline', NEVER)},"
+            f" rolling::int, {epoch('published_at', LONG_AGO)}, COALESCE(max_amount, -1), difficulty"
+            f" FROM {Subsidy._meta.db_table} WHERE state = %s ORDER BY id"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [published])
+            rows = cursor.fetchall()
+    else:
+        rows = [
+            (
+                pk,
+                LONG_AGO if accepts_from is None else micros(accepts_from),
+                NEVER if deadline is None else micros(deadline),
+                int(rolling),
+                LONG_AGO if published_at is None else micros(published_at),
+                -1 if amount is None else amount,
+                difficulty,
+            )
+            for pk, accepts_from, deadline, rolling, published_at, amount, difficulty in Subsidy.objects.filter(
+                state=published
+            )
+            .order_by("pk")
+            .values_list(
+                "pk", "accepts_from", "deadline", "rolling", "published_at", "max_amount", "difficulty"
+            )
+        ]
+    codes = {value: i for i, value in enumerate(DIFFICULTIES)}
+    numbers = _columns((row[:6] for row in rows), 6)
+    difficulty = np.array([codes.get(row[6], 0) for row in rows], dtype=np.int8)
+    return (*numbers, difficulty)
+
+
+def _read_links(relation: str):
+    """Every (option id, listing id) pair of one many-to-many relation."""
+    field_ = Subsidy._meta.get_field(relation)
+    through = field_.remote_field.through
+    source, target = field_.m2m_column_name(), field_.m2m_reverse_name()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {target}, string_agg({source}::text, ',') FROM {through._meta.db_table} GROUP BY {target}"
+            )
+            return {option: np.array(ids.split(","), dtype=np.int64) for option, ids in cursor.fetchall()}
+    pairs = {}
+    for option, listing in through.objects.values_list(target, source).order_by(target):
+        pairs.setdefault(option, []).append(listing)
+    return {option: np.array(ids, dtype=np.int64) for option, ids in pairs.items()}
+
+
+def build(token: str) -> ListingIndex:
+    pks, accepts_from, deadline, rolling, published_at, max_amount, difficulty = _read_listings()
+    rolling = rolling.astype(bool)
+    index = ListingIndex(
+        token=token,
+        pks=pks,
+        accepts_from=accepts_from,
+        deadline=deadline,
+        rolling=rolling,
+        published_at=published_at,
+        max_amount=max_amount,
+        difficulty=difficulty,
+        options={},
+        no_industry=pack(np.zeros(len(pks), dtype=bool)),
+        by_deadline=np.lexsort((pks, deadline)),
+        # published_at desc with none last, then pk desc: sort ascending on the negations.
+        by_new=np.lexsort((-pks, np.where(published_at == LONG_AGO, NEVER, -published_at))),
+        by_amount=np.empty(0, dtype=np.int64),
+        amount_rank=np.empty(0, dtype=np.int64),
+    )
+    amount_key = np.where(max_amount < 0, NEVER, -max_amount)
+    index.by_amount = np.lexsort((pks, amount_key))
+    _, index.amount_rank = np.unique(amount_key, return_inverse=True)
+    for facet, relation in M2M.items():
+        index.options[facet] = {option: index.bits_of(ids) for option, ids in _read_links(relation).items()}
+    any_industry = index.nothing()
+    for bits in index.options["industry"].values():
+        any_industry |= bits
+    index.no_industry = pack(~np.unpackbits(any_industry, count=index.size).view(bool))
+    return index
+
+
+_current: dict[str, ListingIndex] = {}
+_build_lock = threading.Lock()
+
+
+def current() -> ListingIndex:
+    """The index of the database's present state (rebuilt when the catalog version has changed)."""
+    token = CatalogVersion.current_token()
+    alias = connection.alias
+    index = _current.get(alias)
+    if index is not None and index.token == token:
+        return index
+    with _build_lock:
+        index = _current.get(alias)
+        if index is None or index.token != token:
+            index = _current[alias] = build(token)
+    return index
+
+
+def forget() -> None:
+    """Drop this process's index (the next request rebuilds it)."""
+    _current.clear()

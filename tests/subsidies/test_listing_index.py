@@ -1,0 +1,244 @@
+"""The in-memory listing index gives exactly what the SQL definition of each filter, count and order gives.
+
+``ListingFilter.matching()`` and ``ordered()`` state the filters and sorts in SQL; the pages answer from
+``listing_index`` instead. Over varied listings (every status, boundary amounts and deadlines, no industry,
+national/block/prefecture regions, drafts) and many filter combinations, both must agree on the ids, their order
+and every facet count. Then: the index follows every kind of change staff can make.
+"""
+
+import datetime
+import itertools
+import random
+
+import pytest
+from django.http import QueryDict
+
+from subsidies import listing_index
+from subsidies.filters import (
+    AMOUNT_BANDS,
+    M2M_FACETS,
+    ListingFilter,
+    Vocabulary,
+    amount_band_q,
+    combined,
+    deadline_within_q,
+    facet_counts,
+    listing_bits,
+)
+from subsidies.models import (
+    CatalogVersion,
+    Industry,
+    Purpose,
+    Region,
+    SearchEntry,
+    Subsidy,
+    SubsidyQuerySet,
+    TargetType,
+)
+from tests.factories import NOW, jst, make_subsidy
+
+AT = NOW
+
+
+def build_catalog(count=60, seed=7):
+    rng = random.Random(seed)
+    regions = list(Region.objects.all())
+    purposes = list(Purpose.objects.all()[:4])
+    industries = list(Industry.objects.all()[:3])
+    targets = list(TargetType.objects.all()[:3])
+    amounts = [None, 0, 999_999, 1_000_000, 1_000_001, 5_000_000, 10_000_000, 30_000_000, 30_000_001]
+    for n in range(count):
+        rolling = rng.random() < 0.1
+        deadline = (
+            None
+            if rolling
+            else rng.choice(
+                [None, AT, AT - datetime.timedelta(microseconds=1)]
+                + [
+                    AT + datetime.timedelta(days=rng.randint(-60, 120), minutes=rng.randint(0, 1440))
+                    for _ in range(6)
+                ]
+            )
+        )
+        accepts_from = rng.choice([None, AT, AT + datetime.timedelta(days=rng.randint(1, 30))])
+        if deadline is not None and accepts_from is not None and accepts_from >= deadline:
+            accepts_from = None
+        make_subsidy(
+            title=rng.choice(["東京の設備補助金", "DX推進補助金", "海外展開助成金", "設備 DX 支援"]) + str(n),
+            summary=rng.choice(["設備を導入する事業者を支援。", "海外展開の支援。", "人材育成。"]),
+            regions=rng.sample(regions, rng.choice([1, 1, 2])),
+            purposes=rng.sample(purposes, rng.randint(0, 2)),
+            industries=rng.sample(industries, rng.choice([0, 0, 1, 2])),
+            target_types=rng.sample(targets, rng.randint(0, 2)),
+            max_amount=rng.choice(amounts),
+            difficulty=rng.choice(["", *Subsidy.Difficulty.values]),
+            rolling=rolling,
+            deadline=deadline,
+            accepts_from=accepts_from,
+            published_at=jst(2025, 12, rng.randint(1, 28), rng.randint(0, 23))
+            if n % 7
+            else jst(2025, 12, 1, 9, 0),
+            view_count=rng.choice([0, 1, 5, 5, 40]),
+            state=Subsidy.State.DRAFT if n % 13 == 5 else Subsidy.State.PUBLISHED,
+        )
+
+
+def combinations(seed=11, count=120):
+    vocab = Vocabulary()
+    rng = random.Random(seed)
+    choices = {
+        "q": ["", "", "設備", "DX", "東京 設備", "海外展開", "補助金", "量子"],
+        "region": ["", "", "tokyo", "kanto-koshinetsu", "zenkoku", "osaka"],
+        "purpose": [[], [], *([p.slug] for p in vocab.purposes[:4]), [p.slug for p in vocab.purposes[:2]]],
+        "industry": ["", "", *(i.slug for i in vocab.industries[:3])],
+        "target": ["", "", *(t.slug for t in vocab.targets[:3])],
+        "status": [
+            [],
+            [],
+            ["open"],
+            ["upcoming"],
+            ["closed"],
+            ["open", "closed"],
+            ["open", "upcoming", "closed"],
+        ],
+        "amount": ["", "", *(band[0] for band in AMOUNT_BANDS)],
+        "deadline_within": ["", "", "7", "30", "90"],
+        "difficulty": ["", "", *Subsidy.Difficulty.values],
+        "sort": ["", "relevance", "deadline", "new", "amount", "popular"],
+    }
+    for _ in range(count):
+        params = QueryDict(mutable=True)
+        for name, options in choices.items():
+            value = rng.choice(options)
+            if isinstance(value, list):
+                params.setlist(name, value)
+            elif value:
+                params[name] = value
+        yield params
+
+
+def sql_facet_counts(listing):
+    """Every facet option's count, one SQL count each (the definition the index must match)."""
+    vocab = listing.vocabulary
+    counts = {}
+    for name in M2M_FACETS:
+        base = listing.matching(without=(name,))
+        for row in {
+            "region": vocab.regions,
+            "purpose": vocab.purposes,
+            "industry": vocab.industries,
+            "target": vocab.targets,
+        }[name]:
+            probe = ListingFilter(QueryDict(f"{name}={row.slug}"), now=AT, vocabulary=vocab)
+            counts[name, row.slug] = base.filter(probe.condition(name)).count()
+    base = listing.matching(without=("status",))
+    counts["status", "upcoming"] = base.filter(SubsidyQuerySet.upcoming_q(AT)).count()
+    counts["status", "closed"] = base.filter(SubsidyQuerySet.closed_q(AT)).count()
+    counts["status", "open"] = base.filter(SubsidyQuerySet.open_q(AT)).count()
+    base = listing.matching(without=("amount",))
+    for slug, *_ in AMOUNT_BANDS:
+        counts["amount", slug] = base.filter(amount_band_q(slug)).count()
+    base = listing.matching(without=("deadline_within",))
+    for days in ("7", "30", "90"):
+        counts["deadline_within", days] = base.filter(deadline_within_q(int(days), now=AT)).count()
+    base = listing.matching(without=("difficulty",))
+    for value in Subsidy.Difficulty.values:
+        counts["difficulty", value] = base.filter(difficulty=value).count()
+    return counts
+
+
+@pytest.mark.django_db
+def test_the_index_matches_the_sql_definition_of_every_filter_order_and_count(taxonomies):
+    build_catalog()
+    vocab = Vocabulary()
+    index = listing_index.current()
+    assert index.size == Subsidy.objects.published().count()
+    checked_counts = 0
+    for params in combinations():
+        listing = ListingFilter(params, now=AT, vocabulary=vocab)
+        bits = listing_bits(listing, index)
+        title = index.keyword(listing.terms).title if listing.terms else None
+        got = index.ordered(combined(index, bits), listing.sort_key, at=AT, title=title).tolist()
+        expected = list(listing.qs.values_list("pk", flat=True))
+        assert got == expected, params.urlencode()
+        if checked_counts < 15:  # every option's count, on a share of the combinations (one query each)
+            checked_counts += 1
+            counts = facet_counts(listing, index, bits)
+            assert counts.total == len(expected)
+            got_counts = {
+                (name, option.value): option.count
+                for name, facet in counts.facets.items()
+                for option in facet.options
+            }
+            assert got_counts == sql_facet_counts(listing), params.urlencode()
+
+
+@pytest.mark.django_db
+def test_status_bitmaps_switch_at_the_exact_instant(taxonomies):
+    make_subsidy(title="開始前", accepts_from=AT, deadline=AT + datetime.timedelta(days=1))
+    make_subsidy(title="締切", deadline=AT)
+    index = listing_index.current()
+    before = AT - datetime.timedelta(microseconds=1)
+    after = AT + datetime.timedelta(microseconds=1)
+    assert index.status_ranks(before).tolist() == [1, 0]
+    assert index.status_ranks(AT).tolist() == [0, 0]
+    assert index.status_ranks(after).tolist() == [0, 2]
+
+
+@pytest.mark.django_db
+def test_every_kind_of_change_replaces_the_catalog_version_and_the_index_follows(taxonomies):
+    subsidy = make_subsidy(title="元のタイトル", regions=[Region.objects.get(slug="tokyo")])
+    tokens = [CatalogVersion.current_token()]
+    first = listing_index.current()
+    assert listing_index.current() is first  # nothing changed: no rebuild
+
+    def changed():
+        token = CatalogVersion.current_token()
+        assert token not in tokens
+        tokens.append(token)
+        return listing_index.current()
+
+    subsidy.max_amount = 50_000_000
+    subsidy.save()
+    assert changed().max_amount.tolist() == [50_000_000]
+    subsidy.regions.add(Region.objects.get(slug="osaka"))
+    osaka = Region.objects.get(slug="osaka").pk
+    assert changed().options["region"][osaka].any()
+    subsidy.regions.remove(Region.objects.get(slug="osaka"))
+    assert not changed().options["region"].get(osaka, listing_index.pack([False])).any()
+    subsidy.faqs.create(question="量子は？", answer="対象です。", order=0)
+    assert changed().keyword(["量子"]).bits.any()
+    subsidy.state = Subsidy.State.DRAFT
+    subsidy.save()
+    assert changed().size == 0
+    subsidy.state = Subsidy.State.PUBLISHED
+    subsidy.save()
+    assert changed().size == 1
+    subsidy.delete()
+    assert changed().size == 0
+    assert not SearchEntry.objects.exists()  # the cascade through its FAQ did not bring its entry back
+
+
+@pytest.mark.django_db
+def test_a_keyword_is_asked_once_per_catalog_version(taxonomies, django_assert_num_queries):
+    make_subsidy(title="設備の補助金")
+    index = listing_index.current()
+    index.keyword(["設備"])
+    with django_assert_num_queries(0):
+        assert index.keyword(["設備"]).bits.any()
+    make_subsidy(title="別の補助金")
+    assert listing_index.current() is not index
+
+
+@pytest.mark.django_db
+def test_popular_order_rereads_view_counts_after_a_minute(taxonomies, monkeypatch):
+    quiet = make_subsidy(title="静か", view_count=1)
+    make_subsidy(title="人気", view_count=10)
+    index = listing_index.current()
+    assert index.pks[index.popular_order()].tolist()[0] != quiet.pk
+    Subsidy.objects.filter(pk=quiet.pk).update(view_count=100)  # views do not replace the catalog version
+    assert listing_index.current() is index
+    assert index.pks[index.popular_order()].tolist()[0] != quiet.pk
+    clock = itertools.count(10_000, 100)
+    monkeypatch.setattr(listing_index.time, "monotonic", lambda: next(clock))
+    assert index.pks[index.popular_order()].tolist()[0] == quiet.pk
