@@ -17,6 +17,7 @@ from subsidies import search
 from subsidies.models import (
     FAQ,
     ApplicationStep,
+    CatalogVersion,
     EligibilityRequirement,
     Industry,
     Organization,
@@ -331,4 +332,5 @@ def generate(count: int, *, workers: int = 2, log=print) -> int:
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"
                 )
             cursor.execute("ANALYZE")
+    CatalogVersion.bump()  # app servers rebuild their listing index on their next request
     return done

@@ -143,6 +143,10 @@ else:
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "60" if CACHE_URL else "0"))
 PAGE_CACHE_URL_NAMES = ["subsidies:home", "subsidies:list", "subsidies:region", "subsidies:purpose"]
 
+# A keyword's matching listings are kept in the shared cache, per catalog version, so that only one app process
+# pays for a common query (subsidies/listing_index.py). Per-process memory keeps them anyway.
+LISTING_KEYWORDS_IN_CACHE = env_bool("LISTING_KEYWORDS_IN_CACHE", bool(CACHE_URL))
+
 # Sessions live in the database, read through the cache: nothing on an app server's disk.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 

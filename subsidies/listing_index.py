@@ -13,15 +13,19 @@ query) and rebuilds the index when it differs, so a listing saved by staff is co
 the next request of every app server. The view counts behind 人気順 change on every page view and do not
 replace the token: they are re-read when older than ``VIEWS_MAX_AGE``.
 
-Keyword matches come from the database (``search.match_rows``) and are kept per query and token in a small LRU.
+Keyword matches come from the database (``search.match_rows``) and are kept per query and token in a small LRU,
+and in the shared cache when there is one (``shared_matches``).
 """
 
+import hashlib
 import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import numpy as np
+from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 
 from subsidies import search
@@ -178,13 +182,32 @@ class ListingIndex:
             if found is not None:
                 self.keywords.move_to_end(key)
                 return found
-        ids, in_title = search.match_rows(terms)
+        ids, in_title = shared_matches(self.token, key, terms)
         found = KeywordMatch(self.bits_of(ids), self.bits_of(ids[in_title.astype(bool)]))
         with self.lock:
             self.keywords[key] = found
             while len(self.keywords) > KEYWORD_CACHE_SIZE:
                 self.keywords.popitem(last=False)
         return found
+
+
+def shared_matches(token: str, key: tuple, terms: list[str]):
+    """A keyword's matching ids, through the shared cache when there is one (``LISTING_KEYWORDS_IN_CACHE``).
+
+    A common term of three or more characters costs its ``LIKE`` recheck over most of the catalog's text
+    (seconds at 200,000 listings). With Redis behind ``CACHE_URL`` one app process pays it per catalog version
+    and query, and every other process of every app server reads the ids (8 bytes each) from the cache.
+    """
+    if not settings.LISTING_KEYWORDS_IN_CACHE:
+        return search.match_rows(terms)
+    name = "listing-keyword:" + hashlib.sha256("\n".join((token, *key)).encode()).hexdigest()
+    stored = cache.get(name)
+    if stored is not None:
+        ids, in_title = stored
+        return np.frombuffer(ids, dtype=np.int64), np.frombuffer(in_title, dtype=np.int64)
+    ids, in_title = search.match_rows(terms)
+    cache.set(name, (ids.tobytes(), in_title.tobytes()), timeout=24 * 3600)
+    return ids, in_title
 
 
 def _columns(rows, width: int):

@@ -25,6 +25,7 @@ from subsidies.filters import (
     facet_counts,
     listing_bits,
 )
+from subsidies.listing_index import popcount
 from subsidies.models import (
     CatalogVersion,
     Industry,
@@ -242,3 +243,22 @@ def test_popular_order_rereads_view_counts_after_a_minute(taxonomies, monkeypatc
     clock = itertools.count(10_000, 100)
     monkeypatch.setattr(listing_index.time, "monotonic", lambda: next(clock))
     assert index.pks[index.popular_order()].tolist()[0] == quiet.pk
+
+
+@pytest.mark.django_db
+def test_with_a_shared_cache_a_keyword_is_asked_once_for_every_process(
+    taxonomies, settings, django_assert_num_queries
+):
+    settings.LISTING_KEYWORDS_IN_CACHE = True
+    make_subsidy(title="設備の補助金")
+    make_subsidy(title="別の補助金", summary="設備も対象。")
+    first = listing_index.current()
+    asked = first.keyword(["設備"])
+    listing_index.forget()  # another process: its own index, the same cache
+    second = listing_index.current()
+    with django_assert_num_queries(0):
+        again = second.keyword(["設備"])
+    assert (again.bits == asked.bits).all() and (again.title == asked.title).all()
+    assert again.bits.any() and popcount(again.title) == 1
+    make_subsidy(title="三つ目の設備")  # a new catalog version: the cached answer is not used
+    assert popcount(listing_index.current().keyword(["設備"]).bits) == 3
