@@ -77,6 +77,7 @@ class ListingIndex:
     views: np.ndarray | None = None
     by_views: np.ndarray | None = None
     views_read_at: float = 0.0
+    last_ranks: tuple | None = None
     keywords: OrderedDict = field(default_factory=OrderedDict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -106,13 +107,21 @@ class ListingIndex:
         return pack(mask)
 
     def status_ranks(self, at) -> np.ndarray:
-        """0 open, 1 upcoming, 2 closed for every listing at the moment ``at`` (``SubsidyQuerySet.with_status``)."""
+        """0 open, 1 upcoming, 2 closed for every listing at the moment ``at`` (``SubsidyQuerySet.with_status``).
+
+        A request asks several times for its one moment: the last answer is kept (read-only).
+        """
         now = micros(at)
+        last = self.last_ranks
+        if last is not None and last[0] == now:
+            return last[1]
         upcoming = self.accepts_from > now
         closed = ~upcoming & ~self.rolling & (self.deadline < now)
         ranks = np.zeros(self.size, dtype=np.int8)
         ranks[upcoming] = 1
         ranks[closed] = 2
+        ranks.flags.writeable = False
+        self.last_ranks = (now, ranks)
         return ranks
 
     def open_until(self, at, last) -> np.ndarray:
@@ -154,10 +163,10 @@ class ListingIndex:
             key = self.amount_rank[chosen] * 3 + ranks[chosen]
         else:
             chosen = self.by_deadline[mask[self.by_deadline]]
-            key = ranks[chosen].astype(np.int64)
+            key = ranks[chosen]  # int8: NumPy's stable sort is a radix sort
             if sort == "relevance" and title is not None:
                 in_title = np.unpackbits(title, count=self.size).view(bool)[chosen]
-                key += np.where(in_title, 0, 3)
+                key = key + np.where(in_title, 0, 3).astype(np.int8)
         return self.pks[chosen[np.argsort(key, kind="stable")]]
 
     def popular_order(self) -> np.ndarray:
