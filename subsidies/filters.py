@@ -321,9 +321,9 @@ def listing_bits(listing: ListingFilter, index: ListingIndex) -> dict[str, np.nd
     for name in FILTER_NAMES:
         value = listing.value(name)
         if name == "status":
-            ranks = index.status_ranks(now)
-            wanted = [STATUS_RANK[ApplicationStatus(s)] for s in listing.statuses]
-            bits[name] = pack(np.isin(ranks, wanted))
+            wanted = np.zeros(3, dtype=bool)
+            wanted[[STATUS_RANK[ApplicationStatus(s)] for s in listing.statuses]] = True
+            bits[name] = pack(wanted[index.status_ranks(now)])
         elif not value:
             continue
         elif name == "q":

@@ -35,6 +35,7 @@ NEVER = np.iinfo(np.int64).max  # a NULL deadline never passes; NULL published_a
 LONG_AGO = np.iinfo(np.int64).min  # a NULL accepts_from is never in the future
 VIEWS_MAX_AGE = 60.0  # seconds
 KEYWORD_CACHE_SIZE = 256
+MEMO_SIZE = 4096  # option unions, amount bands, difficulties: ~100 at most in practice
 M2M = {"region": "regions", "purpose": "purposes", "industry": "industries", "target": "target_types"}
 DIFFICULTIES = ("", *Subsidy.Difficulty.values)
 
@@ -78,6 +79,7 @@ class ListingIndex:
     by_views: np.ndarray | None = None
     views_read_at: float = 0.0
     last_ranks: tuple | None = None
+    memo: dict = field(default_factory=dict)
     keywords: OrderedDict = field(default_factory=OrderedDict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -117,9 +119,7 @@ class ListingIndex:
             return last[1]
         upcoming = self.accepts_from > now
         closed = ~upcoming & ~self.rolling & (self.deadline < now)
-        ranks = np.zeros(self.size, dtype=np.int8)
-        ranks[upcoming] = 1
-        ranks[closed] = 2
+        ranks = upcoming.view(np.int8) | (closed.view(np.int8) << 1)  # 0 open, 1 upcoming, 2 closed
         ranks.flags.writeable = False
         self.last_ranks = (now, ranks)
         return ranks
@@ -129,24 +129,43 @@ class ListingIndex:
         return pack((self.status_ranks(at) == 0) & ~self.rolling & (self.deadline <= micros(last)))
 
     def amount_between(self, low, high) -> np.ndarray:
+        """Packed: listings with an amount above ``low`` and up to ``high`` (either may be None)."""
+        return self._memo(("amount", low, high), lambda: pack(self._amount_mask(low, high)))
+
+    def _amount_mask(self, low, high) -> np.ndarray:
         mask = self.max_amount >= 0
         if low is not None:
             mask &= self.max_amount > low
         if high is not None:
             mask &= self.max_amount <= high
-        return pack(mask)
+        return mask
 
     def difficulty_is(self, value: str) -> np.ndarray:
-        return pack(self.difficulty == DIFFICULTIES.index(value))
+        return self._memo(("difficulty", value), lambda: pack(self.difficulty == DIFFICULTIES.index(value)))
 
     def any_option(self, facet: str, ids) -> np.ndarray:
         """Packed: listings linked to at least one of ``ids`` in ``facet``."""
-        bits = self.nothing()
-        for option in ids:
-            found = self.options[facet].get(option)
-            if found is not None:
-                bits |= found
-        return bits
+        ids = frozenset(ids)
+
+        def union():
+            bits = self.nothing()
+            for option in ids:
+                found = self.options[facet].get(option)
+                if found is not None:
+                    bits |= found
+            return bits
+
+        return self._memo(("options", facet, ids), union)
+
+    def _memo(self, key, compute) -> np.ndarray:
+        """A bitmap that depends only on the index (not on the moment), computed once (read-only)."""
+        found = self.memo.get(key)
+        if found is None:
+            found = compute()
+            found.flags.writeable = False
+            if len(self.memo) < MEMO_SIZE:
+                self.memo[key] = found
+        return found
 
     # --- orderings -----------------------------------------------------------------------------------
     def ordered(self, bits: np.ndarray, sort: str, *, at, title: np.ndarray | None = None) -> np.ndarray:
@@ -308,9 +327,7 @@ def build(token: str) -> ListingIndex:
     _, index.amount_rank = np.unique(amount_key, return_inverse=True)
     for facet, relation in M2M.items():
         index.options[facet] = {option: index.bits_of(ids) for option, ids in _read_links(relation).items()}
-    any_industry = index.nothing()
-    for bits in index.options["industry"].values():
-        any_industry |= bits
+    any_industry = index.any_option("industry", index.options["industry"])
     index.no_industry = pack(~np.unpackbits(any_industry, count=index.size).view(bool))
     return index
 
