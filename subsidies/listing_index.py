@@ -210,8 +210,8 @@ class ListingIndex:
             if found is not None:
                 self.keywords.move_to_end(key)
                 return found
-        ids, in_title = shared_matches(self.token, key, terms)
-        found = KeywordMatch(self.bits_of(ids), self.bits_of(ids[in_title.astype(bool)]))
+        ids, title_ids = shared_matches(self.token, key, terms)
+        found = KeywordMatch(self.bits_of(ids), self.bits_of(title_ids))
         with self.lock:
             self.keywords[key] = found
             while len(self.keywords) > KEYWORD_CACHE_SIZE:
@@ -231,11 +231,10 @@ def shared_matches(token: str, key: tuple, terms: list[str]):
     name = "listing-keyword:" + hashlib.sha256("\n".join((token, *key)).encode()).hexdigest()
     stored = cache.get(name)
     if stored is not None:
-        ids, in_title = stored
-        return np.frombuffer(ids, dtype=np.int64), np.frombuffer(in_title, dtype=np.int64)
-    ids, in_title = search.match_rows(terms)
-    cache.set(name, (ids.tobytes(), in_title.tobytes()), timeout=24 * 3600)
-    return ids, in_title
+        return tuple(np.frombuffer(found, dtype=np.int64) for found in stored)
+    ids, title_ids = search.match_rows(terms)
+    cache.set(name, (ids.tobytes(), title_ids.tobytes()), timeout=24 * 3600)
+    return ids, title_ids
 
 
 def _columns(rows, width: int):

@@ -110,9 +110,11 @@ def planner_settings(terms: list[str]):
 
 
 def match_rows(terms: list[str]):
-    """(ids, in_title): every listing whose text contains every term, and whether its title does too.
+    """(ids, title_ids): every listing whose text contains every term, and those whose title does too.
 
-    One query. Drafts are included; the listing index drops what it does not list.
+    One query. Drafts are included; the listing index drops what it does not list. On PostgreSQL the ids come
+    back as two comma-joined strings (a common term matches most of the catalog: 200,000 rows as Python tuples
+    cost 0.4 s, the strings 15 ms).
     """
     import numpy as np
 
@@ -125,8 +127,18 @@ def match_rows(terms: list[str]):
         .values_list("subsidy_id", "in_title")
     )
     with planner_settings(terms):
+        if connection.vendor == "postgresql":
+            sql, params = rows.query.sql_with_params()
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT string_agg(m.id::text, ','), string_agg(CASE WHEN m.t = 1 THEN m.id::text END, ',')"
+                    f" FROM ({sql}) AS m(id, t)",
+                    params,
+                )
+                ids, title_ids = cursor.fetchone()
+            return tuple(np.fromstring(found or "", dtype=np.int64, sep=",") for found in (ids, title_ids))
         found = np.array(list(rows), dtype=np.int64).reshape(-1, 2)
-    return found[:, 0], found[:, 1]
+    return found[:, 0], found[found[:, 1] == 1, 0]
 
 
 class GramsField(models.Field):
