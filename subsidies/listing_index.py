@@ -29,7 +29,7 @@ from django.core.cache import cache
 from django.db import connection
 
 from subsidies import search
-from subsidies.models import CatalogVersion, Subsidy
+from subsidies.models import CatalogVersion, Subsidy, SubsidyExpense
 
 NEVER = np.iinfo(np.int64).max  # a NULL deadline never passes; NULL published_at sorts last
 LONG_AGO = np.iinfo(np.int64).min  # a NULL accepts_from is never in the future
@@ -69,7 +69,7 @@ class ListingIndex:
     published_at: np.ndarray
     max_amount: np.ndarray  # -1 = no amount
     difficulty: np.ndarray  # index into DIFFICULTIES
-    options: dict[str, dict[int, np.ndarray]]  # facet -> option id -> packed bitmap
+    options: dict[str, dict[int, np.ndarray]]  # facet (and expense_category) -> option id -> packed bitmap
     no_industry: np.ndarray  # packed: listings that name no industry (open to every industry)
     by_deadline: np.ndarray  # order: deadline (no deadline last), pk
     by_new: np.ndarray  # order: published_at desc (none last), pk desc
@@ -298,13 +298,16 @@ def _read_listings():
 
 
 def _read_links(relation: str):
-    """Every (option id, listing id) pair of one many-to-many relation."""
-    field_ = Subsidy._meta.get_field(relation)
-    through = field_.remote_field.through
-    source, target = field_.m2m_column_name(), field_.m2m_reverse_name()
+    """Every listing id of every option of one relation: a many-to-many field, or ``expense_category``."""
+    if relation == "expense_category":
+        model, source, target = SubsidyExpense, "subsidy_id", "category_id"
+    else:
+        field_ = Subsidy._meta.get_field(relation)
+        model = field_.remote_field.through
+        source, target = field_.m2m_column_name(), field_.m2m_reverse_name()
     if connection.vendor == "postgresql":
         options, listings = _int64_columns(
-            f"SELECT {target}::int8, {source}::int8 FROM {through._meta.db_table}", 2
+            f"SELECT {target}::int8, {source}::int8 FROM {model._meta.db_table} WHERE {target} IS NOT NULL", 2
         )
         if not options.size:
             return {}
@@ -316,7 +319,8 @@ def _read_links(relation: str):
             for start, ids in zip(starts, np.split(listings, starts[1:]), strict=True)
         }
     pairs = {}
-    for option, listing in through.objects.values_list(target, source).order_by(target):
+    rows = model.objects.filter(**{f"{target}__isnull": False}).values_list(target, source).order_by(target)
+    for option, listing in rows:
         pairs.setdefault(option, []).append(listing)
     return {option: np.array(ids, dtype=np.int64) for option, ids in pairs.items()}
 
@@ -344,7 +348,7 @@ def build(token: str) -> ListingIndex:
     amount_key = np.where(max_amount < 0, NEVER, -max_amount)
     index.by_amount = np.lexsort((pks, amount_key))
     _, index.amount_rank = np.unique(amount_key, return_inverse=True)
-    for facet, relation in M2M.items():
+    for facet, relation in {**M2M, "expense_category": "expense_category"}.items():
         index.options[facet] = {option: index.bits_of(ids) for option, ids in _read_links(relation).items()}
     any_industry = index.any_option("industry", index.options["industry"])
     index.no_industry = pack(~np.unpackbits(any_industry, count=index.size).view(bool))

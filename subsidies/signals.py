@@ -9,7 +9,7 @@
   handler could not tell a fixture from an edit. Staff change them in the admin, which saves the listing
   itself; a change made elsewhere reaches the page when the cache entry expires.
 - ``CatalogVersion`` (the listing pages' in-memory index, ``listing_index.py``) is replaced by every reindex,
-  every deletion of a listing or a taxonomy row and every change of a listing's many-to-many links.
+  every deletion of a listing, a taxonomy row or an expense category and every change of a listing's many-to-many links.
 """
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -21,6 +21,7 @@ from .models import (
     ApplicationStep,
     CatalogVersion,
     EligibilityRequirement,
+    ExpenseCategory,
     Industry,
     Organization,
     Purpose,
@@ -83,7 +84,7 @@ def connect() -> None:
     for relation in ("regions", "purposes", "industries", "target_types"):
         through = getattr(Subsidy, relation).through
         m2m_changed.connect(links_changed, sender=through, dispatch_uid=f"catalog-links-{relation}")
-    for model in (Region, Purpose, Industry, TargetType):
+    for model in (Region, Purpose, Industry, TargetType, ExpenseCategory):
         post_delete.connect(catalog_changed, sender=model, dispatch_uid=f"catalog-delete-{model.__name__}")
     post_save.connect(reindex_subsidy, sender=Subsidy, dispatch_uid="search-save-Subsidy")
     post_save.connect(reindex_organization, sender=Organization, dispatch_uid="search-save-Organization")
