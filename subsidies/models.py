@@ -558,6 +558,25 @@ class FAQ(SubsidyChild):
         return self.question
 
 
+class ContentVersion(models.Model):
+    """One row whose token changes whenever anything a public page shows is edited (see ``versioning.py``).
+
+    Cached pages and sections are keyed by it, so an edit of one listing reaches every page that shows it
+    (the similar table of another listing, say) at once, in every app server, whatever the cache backend.
+    """
+
+    PK = 1
+
+    token = models.CharField("トークン", max_length=32)
+
+    class Meta:
+        verbose_name = "掲載内容のバージョン"
+        verbose_name_plural = "掲載内容のバージョン"
+
+    def __str__(self) -> str:
+        return self.token
+
+
 class SearchEntry(models.Model):
     """The normalised searchable text of one listing and its character grams (see ``subsidies.search``).
 

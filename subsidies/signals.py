@@ -8,24 +8,40 @@
   Many-to-many links (地域, 対象事業者の種別) are not watched: ``loaddata`` sets them without a ``raw`` flag, so a
   handler could not tell a fixture from an edit. Staff change them in the admin, which saves the listing
   itself; a change made elsewhere reaches the page when the cache entry expires.
+- The site's content version (``versioning.bump``) follows every save and delete of a listing, its parts, its
+  organiser and the vocabulary, and every change of the listings' many-to-many links: cached pages and
+  sections that show other listings are keyed by it. Fixture loads bump once, at the end (``loaddata``).
 """
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
-from . import search
+from . import search, versioning
 from .models import (
     FAQ,
     ApplicationStep,
     EligibilityRequirement,
+    ExpenseCategory,
+    Industry,
     Organization,
+    Purpose,
+    Region,
     RequiredDocument,
     Subsidy,
     SubsidyExpense,
+    TargetType,
 )
 
 CHILDREN = (EligibilityRequirement, SubsidyExpense, RequiredDocument, ApplicationStep, FAQ)
 INDEXED_CHILDREN = (SubsidyExpense, RequiredDocument, FAQ)
+# Everything whose values a public page shows: a save or delete of any of these bumps the content version.
+SHOWN = (Subsidy, *CHILDREN, Organization, Region, Purpose, Industry, TargetType, ExpenseCategory)
+SHOWN_LINKS = (
+    Subsidy.regions.through,
+    Subsidy.purposes.through,
+    Subsidy.industries.through,
+    Subsidy.target_types.through,
+)
 
 
 def touch(subsidy_ids) -> None:
@@ -64,4 +80,11 @@ def connect() -> None:
         post_save.connect(child_changed, sender=model, dispatch_uid=f"touch-subsidy-{model.__name__}-save")
         post_delete.connect(
             child_changed, sender=model, dispatch_uid=f"touch-subsidy-{model.__name__}-delete"
+        )
+    for model in SHOWN:
+        post_save.connect(versioning.changed, sender=model, dispatch_uid=f"version-save-{model.__name__}")
+        post_delete.connect(versioning.changed, sender=model, dispatch_uid=f"version-delete-{model.__name__}")
+    for through in SHOWN_LINKS:
+        m2m_changed.connect(
+            versioning.links_changed, sender=through, dispatch_uid=f"version-{through.__name__}"
         )
