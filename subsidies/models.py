@@ -448,6 +448,18 @@ class Subsidy(models.Model):
             return None
         return (jst_date(self.deadline) - jst_date(on)).days
 
+    def next_status_change(self, *, after: datetime.datetime) -> datetime.datetime | None:
+        """The first moment later than ``after`` at which ``status(at=)`` is different, or None if it never is.
+
+        募集予定 becomes 募集中 at ``accepts_from`` itself; 募集中 becomes 募集終了 one microsecond after the
+        deadline (the deadline moment is still open). A rolling or undated open listing never changes.
+        """
+        if self.accepts_from and after < self.accepts_from:
+            return self.accepts_from
+        if not self.rolling and self.deadline and after <= self.deadline:
+            return self.deadline + datetime.timedelta(microseconds=1)
+        return None
+
     def urgency(self, *, on: datetime.datetime) -> int | None:
         """The tightest urgency threshold (3, 7, 14 or 30 days) the deadline falls within, or None."""
         days = self.days_left(on=on)
