@@ -45,8 +45,11 @@ def should_count(request: HttpRequest, pk: int) -> bool:
     return pk not in seen_listings(request)
 
 
-def count_view(request: HttpRequest, subsidy: Subsidy) -> bool:
-    """Count this request as a view if it is a browser's first for this listing. Returns whether it counted."""
+def count_view(request: HttpRequest, subsidy) -> bool:
+    """Count this request as a view if it is a browser's first for this listing. Returns whether it counted.
+
+    ``subsidy`` is a listing or the detail page's ``PageRow``: its ``view_count`` is raised to match.
+    """
     if not should_count(request, subsidy.pk):
         return False
     Subsidy.objects.filter(pk=subsidy.pk).update(view_count=F("view_count") + 1)
