@@ -83,15 +83,18 @@ def cached_html(
 
 @dataclasses.dataclass(frozen=True)
 class Slotted:
-    """HTML with holes for per-request values: even items are HTML, odd items are slot names."""
+    """HTML with holes for per-request values: even items are UTF-8 HTML, odd items are slot names.
 
-    pieces: tuple[str, ...]
+    Kept encoded, so filling it is one ``join`` of bytes, ready to send.
+    """
 
-    def fill(self, **values: str) -> str:
+    pieces: tuple[bytes | str, ...]
+
+    def fill(self, **values: str) -> bytes:
         pieces = list(self.pieces)
         for index in range(1, len(pieces), 2):
-            pieces[index] = values[pieces[index]]
-        return "".join(pieces)
+            pieces[index] = values[pieces[index]].encode()
+        return b"".join(pieces)
 
 
 class Slots:
@@ -115,7 +118,9 @@ class Slots:
                 for index, piece in enumerate(pieces)
                 for part in (_split(piece, marker, name) if index % 2 == 0 else [piece])
             ]
-        return Slotted(tuple(pieces))
+        return Slotted(
+            tuple(piece.encode() if index % 2 == 0 else piece for index, piece in enumerate(pieces))
+        )
 
 
 def _split(text: str, marker: str, name: str) -> list[str]:

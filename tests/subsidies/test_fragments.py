@@ -59,8 +59,14 @@ def test_slots_are_cut_out_of_the_html_and_filled_per_request():
     slots = fragments.Slots("nonce", "views")
     html = f'<script nonce="{slots["nonce"]}"></script><p>{slots["views"]}回</p><i nonce="{slots["nonce"]}">slot</i>'
     page = slots.split(html)
-    assert page.fill(nonce="n1", views="7") == '<script nonce="n1"></script><p>7回</p><i nonce="n1">slot</i>'
-    assert page.fill(nonce="n2", views="8") == '<script nonce="n2"></script><p>8回</p><i nonce="n2">slot</i>'
+    assert (
+        page.fill(nonce="n1", views="7").decode()
+        == '<script nonce="n1"></script><p>7回</p><i nonce="n1">slot</i>'
+    )
+    assert (
+        page.fill(nonce="n2", views="8").decode()
+        == '<script nonce="n2"></script><p>8回</p><i nonce="n2">slot</i>'
+    )
 
 
 def test_slot_markers_differ_for_every_render():
