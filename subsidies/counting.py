@@ -2,14 +2,12 @@
 
 Which listings a browser has already been counted for is kept in one signed cookie (no session row is
 created for an anonymous visitor). The increment is a single ``UPDATE ... SET view_count = view_count + 1``,
-so concurrent requests never lose a count. It runs in the view on every request, outside any cache of the
-page's parts, so caching never hides a view.
+so concurrent requests never lose a count; it is the detail page's own read of the listing
+(``detail_page.read_row(count=True)``), which runs on every request before any cache is consulted, so caching
+never hides a view.
 """
 
-from django.db.models import F
 from django.http import HttpRequest, HttpResponse
-
-from .models import Subsidy
 
 COOKIE = "viewed"
 SALT = "subsidies.counting"
@@ -44,18 +42,6 @@ def should_count(request: HttpRequest, pk: int) -> bool:
     if is_bot(request.headers.get("User-Agent", "")):
         return False
     return pk not in seen_listings(request)
-
-
-def count_view(request: HttpRequest, subsidy) -> bool:
-    """Count this request as a view if it is a browser's first for this listing. Returns whether it counted.
-
-    ``subsidy`` is a listing or the detail page's ``PageRow``: its ``view_count`` is raised to match.
-    """
-    if not should_count(request, subsidy.pk):
-        return False
-    Subsidy.objects.filter(pk=subsidy.pk).update(view_count=F("view_count") + 1)
-    subsidy.view_count += 1
-    return True
 
 
 def remember_view(request: HttpRequest, response: HttpResponse, pk: int) -> None:

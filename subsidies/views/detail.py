@@ -18,11 +18,11 @@ def _visible(request: HttpRequest):
 
 @require_safe
 def subsidy_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    counted = counting.should_count(request, pk)
     # Staff also see drafts (as a preview); everyone else only published listings.
-    row = detail_page.read_row(pk, drafts=request.user.is_staff)
+    row = detail_page.read_row(pk, drafts=request.user.is_staff, count=counted)
     if row is None:
         raise Http404("補助金が見つかりません。")
-    counted = counting.count_view(request, row)
     # Other apps' sections may read the query string (the comparison button reads ?compare=), so a request
     # with one is rendered, not served from the cached page.
     page = detail_page.page(request, row, now=clock.now(), cached=not request.GET)
