@@ -48,6 +48,8 @@ ENV = os.environ | {
     "DJANGO_SECRET_KEY": "benchmark-only-secret-key-not-for-production-use-0123456789",
     "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
     "DJANGO_LOG_LEVEL": "ERROR",
+    # Plain HTTP on the loopback (TLS is the load balancer's job), as in load.sh.
+    "DJANGO_SECURE_SSL_REDIRECT": "0",
 }
 
 

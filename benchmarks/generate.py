@@ -13,11 +13,10 @@ from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from benchmarks import vocabulary
-from subsidies import search
+from subsidies import search, versioning
 from subsidies.models import (
     FAQ,
     ApplicationStep,
-    CatalogVersion,
     EligibilityRequirement,
     Industry,
     Organization,
@@ -332,5 +331,5 @@ def generate(count: int, *, workers: int = 2, log=print) -> int:
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"
                 )
             cursor.execute("ANALYZE")
-    CatalogVersion.bump()  # app servers rebuild their listing index on their next request
+    versioning.bump()  # app servers rebuild their listing index on their next request
     return done

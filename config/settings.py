@@ -143,7 +143,7 @@ else:
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "60" if CACHE_URL else "0"))
 PAGE_CACHE_URL_NAMES = ["subsidies:home", "subsidies:list", "subsidies:region", "subsidies:purpose"]
 
-# A keyword's matching listings are kept in the shared cache, per catalog version, so that only one app process
+# A keyword's matching listings are kept in the shared cache, per content version, so that only one app process
 # pays for a common query (subsidies/listing_index.py). Per-process memory keeps them anyway.
 LISTING_KEYWORDS_IN_CACHE = env_bool("LISTING_KEYWORDS_IN_CACHE", bool(CACHE_URL))
 

@@ -25,3 +25,16 @@ def end_of_day(day: datetime.date) -> datetime.datetime:
 def deadline_on(day: datetime.date, hour: int = 23, minute: int = 59) -> datetime.datetime:
     """A deadline on ``day`` at ``hour:minute`` JST (23:59 unless the listing says otherwise)."""
     return datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=JST)
+
+
+def next_hour(moment: datetime.datetime) -> datetime.datetime:
+    """The start of the hour after ``moment``'s, in JST (10:00 for 09:00:00 and for 09:59:59)."""
+    local = moment.astimezone(JST).replace(minute=0, second=0, microsecond=0)
+    return local + datetime.timedelta(hours=1)
+
+
+def next_midnight(moment: datetime.datetime) -> datetime.datetime:
+    """The start of the JST day after ``moment``'s: when every 「残りN日」 changes."""
+    return datetime.datetime.combine(
+        jst_date(moment) + datetime.timedelta(days=1), datetime.time(), tzinfo=JST
+    )

@@ -2,16 +2,12 @@
 
 Which listings a browser has already been counted for is kept in one signed cookie (no session row is
 created for an anonymous visitor). The increment is a single ``UPDATE ... SET view_count = view_count + 1``,
-so concurrent requests never lose a count. It runs in the view on every request, outside any cache of the
-page's parts, so caching never hides a view.
+so concurrent requests never lose a count; it is the detail page's own read of the listing
+(``detail_page.read_row(count=True)``), which runs on every request before any cache is consulted, so caching
+never hides a view.
 """
 
-import re
-
-from django.db.models import F
 from django.http import HttpRequest, HttpResponse
-
-from .models import Subsidy
 
 COOKIE = "viewed"
 SALT = "subsidies.counting"
@@ -19,17 +15,20 @@ MAX_AGE = 365 * 24 * 60 * 60
 # The cookie keeps the most recent listings only, so it stays small (≈ 7 bytes a listing).
 MAX_REMEMBERED = 200
 
-BOT_USER_AGENT = re.compile(
-    r"bot|crawl|spider|slurp|archiver|fetch|scan|monitor|preview|headless|lighthouse|pingdom|uptime|"
-    r"curl|wget|python|httpx|aiohttp|okhttp|java/|go-http|libwww|httpclient|axios|node-fetch|"
-    r"facebookexternalhit|embedly|quora link|whatsapp|telegram|discord|slack",
-    re.IGNORECASE,
+# Words (lowercase) that name a crawler, a tool or a library in a User-Agent. Plain substrings: testing each
+# with ``in`` takes a tenth of the time of one case-insensitive regular expression of them all.
+BOT_WORDS = (
+    *("bot", "crawl", "spider", "slurp", "archiver", "fetch", "scan", "monitor", "preview", "headless"),
+    *("lighthouse", "pingdom", "uptime", "curl", "wget", "python", "httpx", "aiohttp", "okhttp", "java/"),
+    *("go-http", "libwww", "httpclient", "axios", "node-fetch", "facebookexternalhit", "embedly"),
+    *("quora link", "whatsapp", "telegram", "discord", "slack"),
 )
 
 
 def is_bot(user_agent: str) -> bool:
     """Obvious automated clients: no User-Agent, or one that names a crawler, a tool or a library."""
-    return not user_agent.strip() or bool(BOT_USER_AGENT.search(user_agent))
+    lowered = user_agent.lower()
+    return not lowered.strip() or any(word in lowered for word in BOT_WORDS)
 
 
 def seen_listings(request: HttpRequest) -> list[int]:
@@ -43,15 +42,6 @@ def should_count(request: HttpRequest, pk: int) -> bool:
     if is_bot(request.headers.get("User-Agent", "")):
         return False
     return pk not in seen_listings(request)
-
-
-def count_view(request: HttpRequest, subsidy: Subsidy) -> bool:
-    """Count this request as a view if it is a browser's first for this listing. Returns whether it counted."""
-    if not should_count(request, subsidy.pk):
-        return False
-    Subsidy.objects.filter(pk=subsidy.pk).update(view_count=F("view_count") + 1)
-    subsidy.view_count += 1
-    return True
 
 
 def remember_view(request: HttpRequest, response: HttpResponse, pk: int) -> None:

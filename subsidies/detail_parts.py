@@ -1,11 +1,11 @@
 """The parts of a detail page that are the same for every visitor, built once and cached.
 
 The rendered article and its table of contents, the listing's children, the generated FAQs and the JSON-LD
-do not depend on the request, so they are cached under a key made of the listing's pk and ``updated_at``
-(and its organization). Any staff save changes ``updated_at`` (children and many-to-many edits touch the
-parent too, see ``signals.py``), so the next request misses and rebuilds; every process sees the new
-``updated_at`` in the row it reads, so this works with per-process caches too. The parts that change with
-the request or the clock (status, days left, urgency, view count, staleness notice) are never cached.
+do not depend on the request, so they are cached under a key made of the listing's pk, ``updated_at`` and
+state, the site's content version (``versioning``) and its organization. Any staff save changes
+``updated_at`` (children and many-to-many edits touch the parent too, see ``signals.py``) and the content
+version, so the next request misses and rebuilds; every process reads both in the listing's own row, so this
+works with per-process caches too.
 """
 
 import dataclasses
@@ -14,20 +14,32 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import Prefetch, prefetch_related_objects
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 
-from . import calendar, structured_data
+from . import calendar, structured_data, versioning
 from .faq import QA, generated_faqs
 from .formatting import format_datetime
-from .models import Subsidy
+from .models import Region, Subsidy, SubsidyExpense
 from .rendering import Article, render_article, web_url
 
-CACHE_VERSION = 1
-# Renames of an organization or a region (not listing edits) reach the cached parts within this time.
+CACHE_VERSION = 2
+# Changes that send no signal (``QuerySet.update``, raw SQL) reach the cached parts within this time.
 CACHE_TIMEOUT = 60 * 60
+
+# The related rows the page reads, prefetched once for every section that reads them: regions with their block
+# (the similar table names it) and expenses with their category (the checklist and the similar table read it).
+RELATED = (
+    Prefetch("regions", queryset=Region.objects.select_related("parent")),
+    "target_types",
+    Prefetch("expenses", queryset=SubsidyExpense.objects.select_related("category")),
+    "documents",
+    "steps",
+    "faqs",
+)
 
 # The flow shown when staff have not entered the listing's own steps.
 DEFAULT_STEPS = (
@@ -102,7 +114,7 @@ def absolute(path: str) -> str:
 
 def cache_key(subsidy: Subsidy) -> str:
     organization = subsidy.organization
-    stamp = f"{subsidy.updated_at.isoformat()}|{organization.pk}|{organization.name}|{organization.website}"
+    stamp = f"{versioning.stamp(subsidy)}|{organization.pk}|{organization.name}|{organization.website}"
     digest = hashlib.blake2b(stamp.encode(), digest_size=12).hexdigest()
     return f"subsidies:detail-parts:{CACHE_VERSION}:{subsidy.pk}:{digest}"
 
@@ -116,9 +128,11 @@ def detail_parts(subsidy: Subsidy) -> DetailParts:
     return parts
 
 
-def build_parts(listing: Subsidy) -> DetailParts:
-    """Everything per-listing the page needs: the whole row, then one query for each kind of related row."""
-    subsidy = Subsidy.objects.select_related("organization").get(pk=listing.pk)
+def build_parts(subsidy: Subsidy) -> DetailParts:
+    """Everything per-listing the page needs: the listing's row (its article is read if it was deferred) and
+    one query for each kind of related row (``RELATED``, prefetched on ``subsidy`` for the page's other
+    sections too)."""
+    prefetch_related_objects([subsidy], *RELATED)
     regions = tuple(
         RegionLink(region.name, region.tag, region.get_absolute_url()) for region in subsidy.regions.all()
     )

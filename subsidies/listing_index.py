@@ -7,8 +7,8 @@ key order, and every many-to-many option (each region, purpose, industry, target
 then a bitmap, a facet count is ``popcount(filters & option)``, and a page of results is a slice of a
 precomputed order. About 50 bytes per listing plus one bit per listing per option: ~13 MB at 200,000.
 
-Freshness: ``CatalogVersion`` holds one token that every change to a listing's filterable data or searchable
-text replaces (see ``signals.py``), in the same transaction as the change. Each request reads the token (one
+Freshness: the content version (``versioning.py``, one database row) holds a token that every change staff make
+to what a page shows replaces (see ``signals.py``), in the same transaction as the change. Each request reads the token (one
 query) and rebuilds the index when it differs, so a listing saved by staff is counted and ordered correctly on
 the next request of every app server. The view counts behind 人気順 change on every page view and do not
 replace the token: they are re-read when older than ``VIEWS_MAX_AGE``.
@@ -28,8 +28,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 
-from subsidies import search
-from subsidies.models import CatalogVersion, Subsidy, SubsidyExpense
+from subsidies import search, versioning
+from subsidies.models import Subsidy, SubsidyExpense
 
 NEVER = np.iinfo(np.int64).max  # a NULL deadline never passes; NULL published_at sorts last
 LONG_AGO = np.iinfo(np.int64).min  # a NULL accepts_from is never in the future
@@ -223,7 +223,7 @@ def shared_matches(token: str, key: tuple, terms: list[str]):
     """A keyword's matching ids, through the shared cache when there is one (``LISTING_KEYWORDS_IN_CACHE``).
 
     A common term of three or more characters costs its ``LIKE`` recheck over most of the catalog's text
-    (seconds at 200,000 listings). With Redis behind ``CACHE_URL`` one app process pays it per catalog version
+    (seconds at 200,000 listings). With Redis behind ``CACHE_URL`` one app process pays it per content version
     and query, and every other process of every app server reads the ids (8 bytes each) from the cache.
     """
     if not settings.LISTING_KEYWORDS_IN_CACHE:
@@ -360,8 +360,8 @@ _build_lock = threading.Lock()
 
 
 def current() -> ListingIndex:
-    """The index of the database's present state (rebuilt when the catalog version has changed)."""
-    token = CatalogVersion.current_token()
+    """The index of the database's present state (rebuilt when the content version has changed)."""
+    token = versioning.current()
     alias = connection.alias
     index = _current.get(alias)
     if index is not None and index.token == token:

@@ -6,7 +6,6 @@ filter and sort by it in the database and tests can fix the clock.
 """
 
 import datetime
-import uuid
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -449,6 +448,18 @@ class Subsidy(models.Model):
             return None
         return (jst_date(self.deadline) - jst_date(on)).days
 
+    def next_status_change(self, *, after: datetime.datetime) -> datetime.datetime | None:
+        """The first moment later than ``after`` at which ``status(at=)`` is different, or None if it never is.
+
+        募集予定 becomes 募集中 at ``accepts_from`` itself; 募集中 becomes 募集終了 one microsecond after the
+        deadline (the deadline moment is still open). A rolling or undated open listing never changes.
+        """
+        if self.accepts_from and after < self.accepts_from:
+            return self.accepts_from
+        if not self.rolling and self.deadline and after <= self.deadline:
+            return self.deadline + datetime.timedelta(microseconds=1)
+        return None
+
     def urgency(self, *, on: datetime.datetime) -> int | None:
         """The tightest urgency threshold (3, 7, 14 or 30 days) the deadline falls within, or None."""
         days = self.days_left(on=on)
@@ -559,6 +570,25 @@ class FAQ(SubsidyChild):
         return self.question
 
 
+class ContentVersion(models.Model):
+    """One row whose token changes whenever anything a public page shows is edited (see ``versioning.py``).
+
+    Cached pages and sections are keyed by it, so an edit of one listing reaches every page that shows it
+    (the similar table of another listing, say) at once, in every app server, whatever the cache backend.
+    """
+
+    PK = 1
+
+    token = models.CharField("トークン", max_length=32)
+
+    class Meta:
+        verbose_name = "掲載内容のバージョン"
+        verbose_name_plural = "掲載内容のバージョン"
+
+    def __str__(self) -> str:
+        return self.token
+
+
 class SearchEntry(models.Model):
     """The normalised searchable text of one listing and its character grams (see ``subsidies.search``).
 
@@ -579,32 +609,3 @@ class SearchEntry(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-
-class CatalogVersion(models.Model):
-    """One row whose token changes with every change to what the listing pages filter, count, order or search.
-
-    Each process's in-memory listing index (``subsidies.listing_index``) is valid for one token. The token is
-    replaced in the transaction that changes a listing (``subsidies.signals``), so every app server sees the
-    change on its next request. View counts do not change it.
-    """
-
-    token = models.CharField("トークン", max_length=32)
-    changed_at = models.DateTimeField("変更日時")
-
-    class Meta:
-        verbose_name = "掲載データの版"
-        verbose_name_plural = "掲載データの版"
-
-    def __str__(self) -> str:
-        return self.token
-
-    @classmethod
-    def current_token(cls) -> str:
-        return cls.objects.filter(pk=1).values_list("token", flat=True).first() or ""
-
-    @classmethod
-    def bump(cls) -> None:
-        values = {"token": uuid.uuid4().hex, "changed_at": timezone.now()}
-        if not cls.objects.filter(pk=1).update(**values):
-            cls.objects.update_or_create(pk=1, defaults=values)

@@ -217,7 +217,7 @@ def entry_fields(subsidy) -> dict:
 
 def reindex(subsidy_ids) -> int:
     """Rebuild the search entries of the given listings in a fixed number of queries; returns how many."""
-    from subsidies.models import CatalogVersion, SearchEntry, Subsidy
+    from subsidies.models import SearchEntry, Subsidy
 
     ids = list(subsidy_ids)
     listings = (
@@ -232,15 +232,15 @@ def reindex(subsidy_ids) -> int:
         unique_fields=["subsidy"],
         update_fields=["title", "text", "grams"],
     )
-    CatalogVersion.bump()  # every listing index and keyword cache of this catalog is now out of date
     return len(entries)
 
 
 def reindex_all(batch_size: int = 500) -> int:
-    from subsidies.models import CatalogVersion, SearchEntry, Subsidy
+    from subsidies import versioning
+    from subsidies.models import SearchEntry, Subsidy
 
     SearchEntry.objects.exclude(subsidy__in=Subsidy.objects.all()).delete()
-    CatalogVersion.bump()
+    versioning.bump()  # keyword results cached under the old content version may differ from the new entries
     ids = list(Subsidy.objects.order_by("pk").values_list("pk", flat=True))
     done = 0
     for start in range(0, len(ids), batch_size):

@@ -8,18 +8,19 @@
   Many-to-many links (地域, 対象事業者の種別) are not watched: ``loaddata`` sets them without a ``raw`` flag, so a
   handler could not tell a fixture from an edit. Staff change them in the admin, which saves the listing
   itself; a change made elsewhere reaches the page when the cache entry expires.
-- ``CatalogVersion`` (the listing pages' in-memory index, ``listing_index.py``) is replaced by every reindex,
-  every deletion of a listing, a taxonomy row or an expense category and every change of a listing's many-to-many links.
+- The site's content version (``versioning.bump``) follows every save and delete of a listing, its parts, its
+  organiser and the vocabulary, and every change of the listings' many-to-many links: cached pages and
+  sections that show other listings are keyed by it, and so is each process's listing index
+  (``listing_index.py``). Fixture loads bump once, at the end (``loaddata``).
 """
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
-from . import search
+from . import search, versioning
 from .models import (
     FAQ,
     ApplicationStep,
-    CatalogVersion,
     EligibilityRequirement,
     ExpenseCategory,
     Industry,
@@ -34,6 +35,14 @@ from .models import (
 
 CHILDREN = (EligibilityRequirement, SubsidyExpense, RequiredDocument, ApplicationStep, FAQ)
 INDEXED_CHILDREN = (SubsidyExpense, RequiredDocument, FAQ)
+# Everything whose values a public page shows: a save or delete of any of these bumps the content version.
+SHOWN = (Subsidy, *CHILDREN, Organization, Region, Purpose, Industry, TargetType, ExpenseCategory)
+SHOWN_LINKS = (
+    Subsidy.regions.through,
+    Subsidy.purposes.through,
+    Subsidy.industries.through,
+    Subsidy.target_types.through,
+)
 
 
 def touch(subsidy_ids) -> None:
@@ -68,24 +77,7 @@ def reindex_organization(sender, instance, created, raw=False, **kwargs):
             search.reindex(ids[start : start + 500])
 
 
-def catalog_changed(sender, **kwargs):
-    CatalogVersion.bump()
-
-
-def links_changed(sender, action, **kwargs):
-    if action in ("post_add", "post_remove", "post_clear"):
-        CatalogVersion.bump()
-
-
 def connect() -> None:
-    # The listing index (``listing_index.py``) follows the catalog version. Saves of a listing or its indexed
-    # parts replace it through ``search.reindex``; these are the changes that do not reindex.
-    post_delete.connect(catalog_changed, sender=Subsidy, dispatch_uid="catalog-delete-Subsidy")
-    for relation in ("regions", "purposes", "industries", "target_types"):
-        through = getattr(Subsidy, relation).through
-        m2m_changed.connect(links_changed, sender=through, dispatch_uid=f"catalog-links-{relation}")
-    for model in (Region, Purpose, Industry, TargetType, ExpenseCategory):
-        post_delete.connect(catalog_changed, sender=model, dispatch_uid=f"catalog-delete-{model.__name__}")
     post_save.connect(reindex_subsidy, sender=Subsidy, dispatch_uid="search-save-Subsidy")
     post_save.connect(reindex_organization, sender=Organization, dispatch_uid="search-save-Organization")
     for model in INDEXED_CHILDREN:
@@ -95,4 +87,11 @@ def connect() -> None:
         post_save.connect(child_changed, sender=model, dispatch_uid=f"touch-subsidy-{model.__name__}-save")
         post_delete.connect(
             child_changed, sender=model, dispatch_uid=f"touch-subsidy-{model.__name__}-delete"
+        )
+    for model in SHOWN:
+        post_save.connect(versioning.changed, sender=model, dispatch_uid=f"version-save-{model.__name__}")
+        post_delete.connect(versioning.changed, sender=model, dispatch_uid=f"version-delete-{model.__name__}")
+    for through in SHOWN_LINKS:
+        m2m_changed.connect(
+            versioning.links_changed, sender=through, dispatch_uid=f"version-{through.__name__}"
         )

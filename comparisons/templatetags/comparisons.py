@@ -1,9 +1,13 @@
 """The comparison app's pieces on other apps' pages: the similar table and the 「比較に追加」 button."""
 
+import datetime
+
 from django import template
 from django.db.models import prefetch_related_objects
+from django.template.loader import render_to_string
 
-from subsidies import clock
+from subsidies import clock, fragments, versioning
+from subsidies.models import Subsidy
 
 from ..links import compare_url
 from ..selection import MAX_COLUMNS, parse_ids
@@ -13,18 +17,35 @@ from ..table import Column, build_table, status_of
 register = template.Library()
 
 
-@register.inclusion_tag("comparisons/_similar_table.html", takes_context=True)
+@register.simple_tag(takes_context=True)
 def similar_table(context, subsidy):
-    """The listing beside its most similar listings: 5 queries, and 4 more for the listing's own relations
-    unless the page prefetched them (``related_prefetches``)."""
-    prefetch_related_objects([subsidy], *related_prefetches())
+    """The listing beside its most similar listings.
+
+    The rendered table is cached (``subsidies.fragments``) under the listing's version and the site's content
+    version (an edit of any listing changes it, so the other columns' values are never stale), until the next
+    JST hour (the ranking's own cache period, see ``similar_subsidies``) or the next status change of any
+    listing in it, whichever comes first. Rebuilding it makes 5 queries, and 4 more for the listing's own
+    relations unless the page prefetched them (``related_prefetches``).
+    """
     now = context.get("now") or clock.now()
+    key = f"comparisons:similar-table:v1:{versioning.stamp(subsidy)}"
+    return fragments.cached_html(
+        key, now=now, context=context, build=lambda expiry: _render(subsidy, now=now, expiry=expiry)
+    )
+
+
+def _render(subsidy: Subsidy, *, now: datetime.datetime, expiry: fragments.Expiry) -> str:
+    prefetch_related_objects([subsidy], *related_prefetches())
     similar = similar_subsidies(subsidy, on=now)
     columns = [Column(subsidy, subsidy.status(at=now), is_self=True)]
     columns += [
         Column(item.subsidy, status_of(item.subsidy, on=now), reasons=item.reasons) for item in similar
     ]
-    return {"subsidy": subsidy, "table": build_table(columns, on=now), "has_similar": bool(similar)}
+    expiry.not_after(clock.next_hour(now))
+    for column in columns:
+        expiry.shows(column.subsidy)
+    context = {"subsidy": subsidy, "table": build_table(columns, on=now), "has_similar": bool(similar)}
+    return render_to_string("comparisons/_similar_table.html", context)
 
 
 @register.inclusion_tag("comparisons/_compare_button.html", takes_context=True)

@@ -25,6 +25,6 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("subsidies", "0004_catalog_version")]
+    dependencies = [("subsidies", "0004_content_version")]
 
     operations = [migrations.RunPython(create, drop)]

@@ -1,11 +1,12 @@
 """The detail page of one listing and its deadline as an iCalendar file."""
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.middleware.csp import get_nonce
+from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_safe
 
-from subsidies import calendar, clock, counting
-from subsidies.detail_parts import absolute, deadline_description, detail_parts
+from subsidies import calendar, clock, counting, detail_page
+from subsidies.detail_parts import absolute, deadline_description
 from subsidies.models import Subsidy
 
 
@@ -17,14 +18,18 @@ def _visible(request: HttpRequest):
 
 @require_safe
 def subsidy_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    # The article (the largest column) is read only when the cached parts are rebuilt.
-    subsidy = get_object_or_404(_visible(request).defer("body"), pk=pk)
-    parts = detail_parts(subsidy)
-    counted = counting.count_view(request, subsidy)
-    context = {"subsidy": subsidy, "parts": parts, "now": clock.now()}
-    response = render(request, "subsidies/subsidy_detail.html", context)
+    counted = counting.should_count(request, pk)
+    # Staff also see drafts (as a preview); everyone else only published listings.
+    row = detail_page.read_row(pk, drafts=request.user.is_staff, count=counted)
+    if row is None:
+        raise Http404("補助金が見つかりません。")
+    # Other apps' sections may read the query string (the comparison button reads ?compare=), so a request
+    # with one is rendered, not served from the cached page.
+    page = detail_page.page(request, row, now=clock.now(), cached=not request.GET)
+    nonce = get_nonce(request)
+    response = HttpResponse(page.fill(nonce="" if nonce is None else str(nonce), views=str(row.view_count)))
     if counted:
-        counting.remember_view(request, response, subsidy.pk)
+        counting.remember_view(request, response, row.pk)
     return response
 
 

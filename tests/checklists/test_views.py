@@ -171,3 +171,39 @@ def test_an_upcoming_listing_says_when_to_apply_once_ready(client):
     text = client.get(checklist_url(subsidy), {"submitted": "1", "done": ids}).text
     assert "受付開始: 2099年1月5日（月）から" in text
     assert "受付開始（2099年1月5日（月））を待って" in text
+
+
+# The detail page's section is cached; edits show at once.
+
+
+@pytest.mark.django_db
+def test_the_detail_section_shows_an_edited_shared_requirement_at_once(client):
+    subsidy = open_listing()
+    shared = SharedRequirement.objects.create(text="旧い共通項目")
+    shared.subsidies.add(subsidy)
+    assert "旧い共通項目" in client.get(subsidy.get_absolute_url()).text
+    shared.text = "新しい共通項目"
+    shared.save()
+    assert "新しい共通項目" in client.get(subsidy.get_absolute_url()).text
+    shared.subsidies.remove(subsidy)
+    assert "新しい共通項目" not in client.get(subsidy.get_absolute_url()).text
+
+
+@pytest.mark.django_db
+def test_the_detail_section_follows_a_rule_on_the_organisers_kind_at_once(client):
+    subsidy = open_listing()
+    SharedRequirement.objects.create(text="都道府県の共通項目", organization_kind="prefecture")
+    assert "都道府県の共通項目" not in client.get(subsidy.get_absolute_url()).text
+    subsidy.organization.kind = "prefecture"
+    subsidy.organization.save()
+    assert "都道府県の共通項目" in client.get(subsidy.get_absolute_url()).text
+
+
+@pytest.mark.django_db
+def test_the_detail_section_shows_an_edited_requirement_at_once(client):
+    subsidy = open_listing()
+    requirement = EligibilityRequirement.objects.create(subsidy=subsidy, text="旧い要件")
+    assert "旧い要件" in client.get(subsidy.get_absolute_url()).text
+    requirement.text = "新しい要件"
+    requirement.save()
+    assert "新しい要件" in client.get(subsidy.get_absolute_url()).text

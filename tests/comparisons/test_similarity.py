@@ -196,8 +196,8 @@ def test_scoring_takes_a_constant_number_of_queries():
     for _ in range(12):
         other = make_subsidy(purposes=[purpose], target_types=[make_target_type()], regions=[make_region()])
         add_expense(other, category)
-    # Cold: the catalog version, the region table (for blocks), the rows with their organization and 4
-    # prefetches; warm: the ranking is cached, so no catalog version or regions.
+    # Cold: the content version, the region table (for blocks), the rows with their organization and 4
+    # prefetches; warm: the ranking is cached, so no content version or regions.
     assert few == cold_and_warm() == (7, 5)
 
 

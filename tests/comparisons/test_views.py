@@ -1,3 +1,4 @@
+import datetime
 import re
 
 import pytest
@@ -213,7 +214,54 @@ def test_detail_page_with_the_similar_table_has_a_constant_query_count(client):
     add_children(listing, 5)
     listing_index.current()
     _, large = get(client, listing.get_absolute_url())
-    # The detail view with its cached parts rebuilt (the listing, its children), the checklist's and the
-    # table's own reads of the listing's relations, the ranking (the catalog version and the region table),
-    # and the similar rows with their 4 prefetches.
-    assert small == large == 22
+    # The detail page rebuilt after the edits: the page's row, the listing, its 6 kinds of related rows, the
+    # checklist's requirements and shared items, the table's purposes, the ranking (the content version and the
+    # region table), and the similar rows with their 4 prefetches.
+    assert small == large == 18
+
+
+# The similar table is cached; edits of the listings in it and their status changes show at once.
+
+
+def similar_section(client, listing):
+    return client.get(listing.get_absolute_url()).text.split('class="similar"')[1].split("</section>")[0]
+
+
+def test_the_similar_table_shows_another_listings_edit_at_once(client):
+    purpose, category = make_purpose(), make_expense_category(name="旧い経費区分")
+    listing = make_subsidy(purposes=[purpose])
+    other = make_subsidy(title="旧いタイトル", purposes=[purpose])
+    SubsidyExpense.objects.create(subsidy=other, label="経費", category=category)
+    assert "旧いタイトル" in similar_section(client, listing)
+    other.title = "新しいタイトル"
+    other.save()
+    assert "新しいタイトル" in similar_section(client, listing)
+    category.name = "新しい経費区分"
+    category.save()
+    assert "新しい経費区分" in similar_section(client, listing)
+    other.organization.name = "新しい主催機関"
+    other.organization.save()
+    assert "新しい主催機関" in similar_section(client, listing)
+
+
+def test_the_similar_table_drops_an_unpublished_listing_at_once(client):
+    purpose = make_purpose()
+    listing = make_subsidy(purposes=[purpose])
+    other = make_subsidy(title="似た補助金", purposes=[purpose])
+    assert "似た補助金" in similar_section(client, listing)
+    other.state = Subsidy.State.DRAFT
+    other.save()
+    assert "似た補助金" not in similar_section(client, listing)
+
+
+def test_the_similar_table_shows_another_listings_status_change_at_its_moment(client, monkeypatch):
+    purpose = make_purpose()
+    listing = make_subsidy(purposes=[purpose], deadline=jst(2026, 3, 31))
+    start = jst(2026, 1, 16, 12, 30)
+    make_subsidy(purposes=[purpose], accepts_from=start, deadline=jst(2026, 5, 31))
+    monkeypatch.setattr("subsidies.clock.now", lambda: start - datetime.timedelta(microseconds=1))
+    assert 'badge--upcoming">募集予定' in similar_section(client, listing)
+    monkeypatch.setattr("subsidies.clock.now", lambda: start)
+    section = similar_section(client, listing)
+    assert 'badge--upcoming">募集予定' not in section
+    assert section.count('badge--open">募集中') == 2

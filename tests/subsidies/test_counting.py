@@ -86,6 +86,13 @@ def test_browsers_are_not_bots():
     assert is_bot("   ")
 
 
+@pytest.mark.parametrize(
+    "user_agent", ["CURL/8.5.0", "Mozilla/5.0 (compatible; YandexBOT/3.0)", "Java/17.0.2"]
+)
+def test_bot_words_match_in_any_case(user_agent):
+    assert is_bot(user_agent)
+
+
 @pytest.mark.django_db
 def test_head_requests_are_not_counted(client):
     subsidy = make_subsidy()

@@ -5,12 +5,21 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
 from subsidies import clock, listing_index
 from subsidies.models import FAQ, ApplicationStep, RequiredDocument, Subsidy, SubsidyExpense
-from tests.factories import NOW, add_children, jst, make_organization, make_subsidy
+from tests.factories import (
+    NOW,
+    add_children,
+    jst,
+    make_organization,
+    make_purpose,
+    make_region,
+    make_subsidy,
+)
 
 BROWSER = "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148"
 SEED = 155678
@@ -347,6 +356,122 @@ def test_renaming_the_organization_shows_at_once(client, at):
     assert "新しい機関" in page(client, subsidy)
 
 
+def test_renaming_a_region_shows_at_once(client, at):
+    region = make_region(name="旧い地域")
+    subsidy = make_subsidy(regions=[region])
+    assert "旧い地域" in page(client, subsidy)
+    region.name = "新しい地域"
+    region.save()
+    assert "新しい地域" in page(client, subsidy)
+
+
+# The whole page is cached, with the nonce and the view count filled in per request.
+
+
+def csp_nonce(response):
+    return re.search(r"'nonce-([^']+)'", response.headers["Content-Security-Policy"]).group(1)
+
+
+def test_a_cached_page_is_the_page_rendered_anew_but_for_its_nonce(client, at):
+    purpose = make_purpose()
+    subsidy = make_subsidy(purposes=[purpose])
+    add_children(subsidy, 2)
+    make_subsidy(title="似た補助金", purposes=[purpose])
+    url = subsidy.get_absolute_url()
+    responses = [client.get(url, headers={"user-agent": BROWSER}) for _ in range(2)]
+    cache.clear()
+    responses.append(client.get(url, headers={"user-agent": BROWSER}))
+    nonces = [csp_nonce(response) for response in responses]
+    assert len(set(nonces)) == 3
+    for response, nonce in zip(responses, nonces, strict=True):
+        assert json_ld(response.text)[0] == nonce
+    hit, fresh = (
+        response.text.replace(nonce, "NONCE")
+        for response, nonce in zip(responses[1:], nonces[1:], strict=True)
+    )
+    assert "似た補助金" in hit
+    assert hit == fresh
+
+
+def test_view_count_is_current_on_every_cached_request(client, at):
+    subsidy = make_subsidy()
+    assert "1回閲覧" in page(client, subsidy)
+    assert "2回閲覧" in page(Client(), subsidy)
+    assert "2回閲覧" in page(client, subsidy)
+    Subsidy.objects.filter(pk=subsidy.pk).update(view_count=40)
+    assert "40回閲覧" in page(client, subsidy)
+
+
+def cached_and_fresh(client, subsidy):
+    """The page from a warm cache and the page rendered anew at the same moment, nonces blanked."""
+    texts = []
+    for _ in range(2):
+        response = client.get(subsidy.get_absolute_url(), headers={"user-agent": BROWSER})
+        texts.append(response.text.replace(csp_nonce(response), "NONCE"))
+        cache.clear()
+    return texts
+
+
+def test_cached_page_changes_at_the_moment_the_deadline_passes(client, at):
+    deadline = jst(2026, 1, 16, 17, 10)
+    purpose = make_purpose()
+    subsidy = make_subsidy(deadline=deadline, purposes=[purpose])
+    make_subsidy(purposes=[purpose])
+    at(deadline - datetime.timedelta(hours=1))
+    assert 'badge--open">募集中' in page(client, subsidy)
+    for moment, badge in [
+        (deadline, 'badge--open">募集中'),
+        (deadline + datetime.timedelta(microseconds=1), 'badge--closed">募集終了'),
+    ]:
+        at(moment)
+        cached, fresh = cached_and_fresh(client, subsidy)
+        assert cached == fresh
+        assert badge in cached
+        page(client, subsidy)  # warm again for the next moment
+    assert "締切を過ぎています" in cached  # the checklist's deadline item
+
+
+def test_cached_page_opens_at_the_moment_acceptance_starts(client, at):
+    start = jst(2026, 1, 16, 15, 10)  # not on the hour, when the similar table's entry expires anyway
+    subsidy = make_subsidy(accepts_from=start)
+    at(start - datetime.timedelta(microseconds=1))
+    assert 'badge--upcoming">募集予定' in page(client, subsidy)
+    at(start)
+    assert 'badge--open">募集中' in page(client, subsidy)
+
+
+def test_days_left_change_at_jst_midnight_in_every_section_of_a_cached_page(client, at):
+    subsidy = make_subsidy(deadline=jst(2026, 3, 31))
+    at(jst(2026, 1, 16, 23, 59))
+    assert page(client, subsidy).count("残り74日") >= 2  # the key figures and the checklist
+    at(jst(2026, 1, 17, 0, 0))
+    text = page(client, subsidy)
+    assert "残り74日" not in text
+    assert text.count("残り73日") >= 2
+
+
+def test_a_query_string_is_rendered_live_and_does_not_change_the_cached_page(client, at):
+    subsidy, other = make_subsidy(), make_subsidy()
+    url = subsidy.get_absolute_url()
+    assert f"ids={other.pk}&amp;add={subsidy.pk}" in client.get(f"{url}?compare={other.pk}").text
+    assert f'href="/compare/?add={subsidy.pk}"' in page(client, subsidy)
+    assert f"ids={other.pk}&amp;add={subsidy.pk}" in client.get(f"{url}?compare={other.pk}").text
+
+
+def test_publishing_a_draft_shows_it_to_the_public_at_once(client, staff_client, at):
+    draft = make_subsidy(state=Subsidy.State.DRAFT, published_at=None)
+    assert "下書きプレビュー" in page(staff_client, draft)
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    draft.state = Subsidy.State.PUBLISHED
+    draft.save()
+    assert "下書きプレビュー" not in page(client, draft)
+    assert "下書きプレビュー" not in page(staff_client, draft)
+
+
+def test_an_id_past_the_database_range_is_404(client):
+    assert client.get("/subsidies/99999999999999999999/").status_code == 404
+
+
 # Query count: a constant, whatever the number of related rows.
 
 
@@ -355,25 +480,46 @@ def test_query_count_is_constant_with_many_related_rows(client, at, django_asser
     add_children(subsidy, 25)
     url = subsidy.get_absolute_url()
     listing_index.current()  # built by whichever page asks first after a change (+6 queries)
-    # Cold cache: the listing, its article (deferred), regions, target types, expenses, documents, steps, FAQs;
-    # the view count; the checklist's requirements, expenses, documents and shared items; the similar table's
-    # regions, purposes and target types, and its ranking (the catalog version and the region table).
-    with django_assert_num_queries(18):
+    # Cold cache, a new browser: the page's row (with the content version), read by the UPDATE that counts the
+    # view; the listing; its regions, target types, expenses, documents, steps and FAQs (shared by every
+    # section); the checklist's requirements and shared items; the similar table's purposes and ranking
+    # (the content version and the region table; nothing similar here).
+    with django_assert_num_queries(13):
         client.get(url, headers={"user-agent": BROWSER})
-    # Warm cache, a browser already counted: the listing, and the 7 reads of the checklist and similar table.
-    with django_assert_num_queries(8):
+    # Warm cache, a browser already counted: the page's row only (a SELECT).
+    with django_assert_num_queries(1):
         client.get(url, headers={"user-agent": BROWSER})
-    # Warm cache, a new browser: those and the count.
-    with django_assert_num_queries(9):
+    # Warm cache, a new browser: the page's row only (the UPDATE that counts the view).
+    with django_assert_num_queries(1) as queries:
         Client().get(url, headers={"user-agent": BROWSER})
+    assert "UPDATE" in queries.captured_queries[0]["sql"]
 
 
 def test_query_count_is_the_same_for_a_listing_with_few_rows(client, at, django_assert_num_queries):
     subsidy = make_subsidy()
     add_children(subsidy, 1)
     listing_index.current()
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(13):
         client.get(subsidy.get_absolute_url(), headers={"user-agent": BROWSER})
+
+
+def test_query_count_with_similar_listings_and_after_an_edit(client, at, django_assert_num_queries):
+    purpose = make_purpose()
+    subsidy = make_subsidy(purposes=[purpose])
+    others = [make_subsidy(purposes=[purpose]) for _ in range(5)]
+    for other in others:
+        add_children(other, 3)
+    url = subsidy.get_absolute_url()
+    listing_index.current()
+    # Cold: as above, and the similar rows with their regions, purposes, target types and expenses.
+    with django_assert_num_queries(18):
+        client.get(url, headers={"user-agent": BROWSER})
+    with django_assert_num_queries(1):
+        client.get(url, headers={"user-agent": BROWSER})
+    # Another listing's edit: all but the similar ranking (cached per listing version and JST hour) is rebuilt.
+    others[0].save()
+    with django_assert_num_queries(16):
+        client.get(url, headers={"user-agent": BROWSER})
 
 
 # Other apps' sections sit in the reference page's order.

@@ -13,7 +13,7 @@ import random
 import pytest
 from django.http import QueryDict
 
-from subsidies import listing_index
+from subsidies import listing_index, versioning
 from subsidies.filters import (
     AMOUNT_BANDS,
     M2M_FACETS,
@@ -27,7 +27,6 @@ from subsidies.filters import (
 )
 from subsidies.listing_index import popcount
 from subsidies.models import (
-    CatalogVersion,
     Industry,
     Purpose,
     Region,
@@ -187,14 +186,14 @@ def test_status_bitmaps_switch_at_the_exact_instant(taxonomies):
 
 
 @pytest.mark.django_db
-def test_every_kind_of_change_replaces_the_catalog_version_and_the_index_follows(taxonomies):
+def test_every_kind_of_change_replaces_the_content_version_and_the_index_follows(taxonomies):
     subsidy = make_subsidy(title="元のタイトル", regions=[Region.objects.get(slug="tokyo")])
-    tokens = [CatalogVersion.current_token()]
+    tokens = [versioning.current()]
     first = listing_index.current()
     assert listing_index.current() is first  # nothing changed: no rebuild
 
     def changed():
-        token = CatalogVersion.current_token()
+        token = versioning.current()
         assert token not in tokens
         tokens.append(token)
         return listing_index.current()
@@ -237,7 +236,7 @@ def test_popular_order_rereads_view_counts_after_a_minute(taxonomies, monkeypatc
     make_subsidy(title="人気", view_count=10)
     index = listing_index.current()
     assert index.pks[index.popular_order()].tolist()[0] != quiet.pk
-    Subsidy.objects.filter(pk=quiet.pk).update(view_count=100)  # views do not replace the catalog version
+    Subsidy.objects.filter(pk=quiet.pk).update(view_count=100)  # views do not replace the content version
     assert listing_index.current() is index
     assert index.pks[index.popular_order()].tolist()[0] != quiet.pk
     clock = itertools.count(10_000, 100)
@@ -260,5 +259,5 @@ def test_with_a_shared_cache_a_keyword_is_asked_once_for_every_process(
         again = second.keyword(["設備"])
     assert (again.bits == asked.bits).all() and (again.title == asked.title).all()
     assert again.bits.any() and popcount(again.title) == 1
-    make_subsidy(title="三つ目の設備")  # a new catalog version: the cached answer is not used
+    make_subsidy(title="三つ目の設備")  # a new content version: the cached answer is not used
     assert popcount(listing_index.current().keyword(["設備"]).bits) == 3

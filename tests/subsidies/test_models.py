@@ -39,6 +39,31 @@ def test_status_closes_the_minute_after_the_deadline_in_jst():
     assert_status(subsidy, deadline + MINUTE, CLOSED)
 
 
+MICROSECOND = datetime.timedelta(microseconds=1)
+
+
+def test_next_status_change_is_the_first_moment_the_status_differs():
+    start, deadline = jst(2026, 4, 1, 9, 0), jst(2026, 5, 31)
+    subsidy = Subsidy(accepts_from=start, deadline=deadline)
+    assert subsidy.next_status_change(after=start - MINUTE) == start
+    assert subsidy.next_status_change(after=start) == deadline + MICROSECOND
+    assert subsidy.next_status_change(after=deadline) == deadline + MICROSECOND
+    assert subsidy.next_status_change(after=deadline + MICROSECOND) is None
+    for moment in (start - MICROSECOND, start, deadline, deadline + MICROSECOND):
+        change = subsidy.next_status_change(after=moment)
+        if change is not None:
+            assert subsidy.status(at=change - MICROSECOND) == subsidy.status(at=moment)
+            assert subsidy.status(at=change) != subsidy.status(at=moment)
+
+
+def test_rolling_and_undated_listings_never_change_once_open():
+    start = jst(2026, 4, 1, 9, 0)
+    rolling = Subsidy(accepts_from=start, rolling=True)
+    assert rolling.next_status_change(after=start - MINUTE) == start
+    assert rolling.next_status_change(after=start) is None
+    assert Subsidy(deadline=None).next_status_change(after=NOW) is None
+
+
 @pytest.mark.django_db
 def test_deadline_is_read_in_jst_not_utc():
     # 23:59 JST is 14:59 UTC: at 15:00 UTC on the same UTC date the listing is already closed.
