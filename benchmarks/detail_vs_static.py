@@ -12,6 +12,9 @@
    - ``static copy``: the saved HTML file;
    - ``/healthz``: for reference, the cheapest Django view with one query (the floor of the Django stack).
 4. Prints the median requests/s and latency of each and the ratio page ÷ static (target: at least 50 %).
+5. Prints the CPU each request cost the server: gunicorn's processes and the PostgreSQL backends of the
+   benchmark database, read from /proc around each run (Linux). It moves much less than requests/s when
+   other work shares the machine, so the ratio static ÷ page by CPU is the steadier figure.
 
 Settings: BENCH_DATABASE_URL, BENCH_WORKERS (gunicorn workers, default = CPUs), BENCH_SECONDS (per run,
 default 6), BENCH_ROUNDS (default 3), BENCH_CONNECTIONS (default 8), BENCH_PORT (default 8199).
@@ -138,11 +141,51 @@ def returning_cookie():
     return match.group(1)
 
 
-def wrk(path, headers, seconds):
+def _cpu_seconds(pid, *, reaped=False) -> float:
+    """User + system CPU of a process (with that of the children it has reaped); 0 if it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    ticks = int(fields[11]) + int(fields[12]) + (int(fields[13]) + int(fields[14]) if reaped else 0)
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def server_cpu(master: int) -> float:
+    """gunicorn's CPU: the master, the workers it has replaced (max_requests) and the live workers."""
+    workers = subprocess.run(["pgrep", "-P", str(master)], capture_output=True, text=True).stdout.split()
+    return _cpu_seconds(master, reaped=True) + sum(_cpu_seconds(pid) for pid in workers)
+
+
+def database_cpu() -> dict[str, float]:
+    """CPU of each PostgreSQL backend connected to the benchmark database (its process title names it)."""
+    title = f" {DATABASE_URL.rsplit('/', 1)[1]} ".encode()
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                command = (entry / "cmdline").read_bytes()
+            except OSError:
+                continue
+            if command.startswith(b"postgres:") and title in command:
+                found[entry.name] = _cpu_seconds(entry.name)
+    return found
+
+
+def database_cpu_since(before: dict[str, float]) -> float:
+    """CPU the backends used since ``before``; a backend that exited meanwhile (its gunicorn worker was
+    replaced) takes its share with it, a small undercount."""
+    return sum(used - before.get(pid, 0.0) for pid, used in database_cpu().items())
+
+
+def wrk(path, headers, seconds, server=None):
     args = ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency"]
     for name, value in headers.items():
         args += ["-H", f"{name}: {value}"]
+    before = (server_cpu(server), database_cpu()) if server else (0.0, {})
     output = subprocess.run([*args, BASE + path], check=True, capture_output=True, text=True).stdout
+    after = (server_cpu(server), database_cpu_since(before[1])) if server else (0.0, 0.0)
+    requests = int(re.search(r"(\d+) requests in", output).group(1))
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
     latency = dict(re.findall(r"^\s+(50|90|99)%\s+(\S+)", output, re.M))
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
@@ -154,6 +197,9 @@ def wrk(path, headers, seconds):
         "p99": latency.get("99"),
         "bad": int(non_2xx.group(1)) if non_2xx else 0,
         "socket_errors": errors.group(1) if errors else "",
+        # Milliseconds of CPU per request.
+        "gunicorn_cpu": (after[0] - before[0]) / max(requests, 1) * 1000,
+        "database_cpu": after[1] / max(requests, 1) * 1000,
     }
 
 
@@ -187,7 +233,7 @@ def main():
         runs = {name: [] for name, _, _ in scenarios}
         for _ in range(ROUNDS):
             for name, path, headers in scenarios:
-                runs[name].append(wrk(path, headers, SECONDS))
+                runs[name].append(wrk(path, headers, SECONDS, server=process.pid))
         results = {
             name: sorted(found, key=lambda result: result["rps"])[len(found) // 2]
             for name, found in runs.items()
@@ -221,6 +267,15 @@ def main():
             f"{name} ÷ static: {results[name]['rps'] / static:.0%}  (each round: {per_round}; target ≥ 50%)"
         )
     print(f"views counted during the run: {after - before:,} (the first-visit requests, warm-up included)")
+    print("\nCPU per request (ms, median of the rounds): gunicorn's processes + the database's backends")
+    cpu = {}
+    for name, found in runs.items():
+        gunicorn = sorted(run["gunicorn_cpu"] for run in found)[len(found) // 2]
+        database = sorted(run["database_cpu"] for run in found)[len(found) // 2]
+        cpu[name] = gunicorn + database
+        print(f"{name:30} {cpu[name]:6.2f}  (gunicorn {gunicorn:.2f}, PostgreSQL {database:.2f})")
+    for name in ("page (returning browser)", "page (first visit, counted)", "/healthz (reference)"):
+        print(f"static ÷ {name} by CPU: {cpu['static copy'] / cpu[name]:.0%}")
 
 
 if __name__ == "__main__":

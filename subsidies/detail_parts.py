@@ -3,9 +3,10 @@
 The rendered article and its table of contents, the listing's children, the generated FAQs and the JSON-LD
 do not depend on the request, so they are cached under a key made of the listing's pk, ``updated_at`` and
 state, the site's content version (``versioning``) and its organization. Any staff save changes
-``updated_at`` (children and many-to-many edits touch the parent too, see ``signals.py``) and the content
-version, so the next request misses and rebuilds; every process reads both in the listing's own row, so this
-works with per-process caches too.
+``updated_at`` (children touch the parent too, see ``signals.py``) and the content version (a renamed region
+or organiser too), so the next request misses and rebuilds; every process reads both from the database (the
+detail page reads the token with the listing's row), so this works with per-process caches too. The
+whole page around these parts is cached by ``detail_page``.
 """
 
 import dataclasses
