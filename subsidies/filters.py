@@ -314,38 +314,42 @@ class FacetCounts:
     total: int = 0
 
 
+def value_bits(listing: ListingFilter, index: ListingIndex, name: str, value) -> np.ndarray:
+    """The packed bitmap of the listings that facet ``name`` at ``value`` lets through (``condition()`` in
+    memory). ``value`` is a slug (a list of slugs for ``purpose``, any of them; a list of values for ``status``).
+    """
+    vocab, now = listing.vocabulary, listing.now
+    if name == "status":
+        wanted = np.zeros(3, dtype=bool)
+        wanted[[STATUS_RANK[ApplicationStatus(s)] for s in value]] = True
+        return pack(wanted[index.status_ranks(now)])
+    if name == "region":
+        return index.any_option("region", vocab.region_matches(vocab.by_slug["region"][value]))
+    if name == "purpose":
+        return index.any_option("purpose", [vocab.by_slug["purpose"][s].pk for s in value])
+    if name == "industry":  # a listing that names no industry is open to every industry
+        return index.any_option("industry", [vocab.by_slug["industry"][value].pk]) | index.no_industry
+    if name == "target":
+        return index.any_option("target", [vocab.by_slug["target"][value].pk])
+    if name == "amount":
+        return index.amount_between(*next(band[2:] for band in AMOUNT_BANDS if band[0] == value))
+    if name == "deadline_within":
+        return index.open_until(now, end_of_day(jst_date(now) + datetime.timedelta(days=int(value))))
+    if name == "difficulty":
+        return index.difficulty_is(value)
+    raise ValueError(name)
+
+
 def listing_bits(listing: ListingFilter, index: ListingIndex) -> dict[str, np.ndarray]:
     """The packed bitmap of each filter in force (status always: its default is open and upcoming)."""
-    vocab, now = listing.vocabulary, listing.now
-    bits = {}
+    bits = {"status": value_bits(listing, index, "status", listing.statuses)}
     for name in FILTER_NAMES:
         value = listing.value(name)
-        if name == "status":
-            wanted = np.zeros(3, dtype=bool)
-            wanted[[STATUS_RANK[ApplicationStatus(s)] for s in listing.statuses]] = True
-            bits[name] = pack(wanted[index.status_ranks(now)])
-        elif not value:
+        if name == "status" or not value:
             continue
-        elif name == "q":
-            bits[name] = index.keyword(listing.terms).bits
-        elif name == "region":
-            bits[name] = index.any_option("region", vocab.region_matches(vocab.by_slug["region"][value]))
-        elif name == "purpose":
-            bits[name] = index.any_option("purpose", [vocab.by_slug["purpose"][s].pk for s in value])
-        elif name == "industry":
-            bits[name] = (
-                index.any_option("industry", [vocab.by_slug["industry"][value].pk]) | index.no_industry
-            )
-        elif name == "target":
-            bits[name] = index.any_option("target", [vocab.by_slug["target"][value].pk])
-        elif name == "amount":
-            bits[name] = index.amount_between(*next(b[2:] for b in AMOUNT_BANDS if b[0] == value))
-        elif name == "deadline_within":
-            bits[name] = index.open_until(
-                now, end_of_day(jst_date(now) + datetime.timedelta(days=int(value)))
-            )
-        elif name == "difficulty":
-            bits[name] = index.difficulty_is(value)
+        bits[name] = (
+            index.keyword(listing.terms).bits if name == "q" else value_bits(listing, index, name, value)
+        )
     return bits
 
 
@@ -360,89 +364,48 @@ def combined(index: ListingIndex, bits: dict[str, np.ndarray], *, without: str |
 
 def facet_counts(listing: ListingFilter, index: ListingIndex, bits: dict[str, np.ndarray]) -> FacetCounts:
     """Every option's count over the listings matching every *other* filter (disjunctive counts)."""
-    vocab, now = listing.vocabulary, listing.now
+    vocab = listing.vocabulary
     result = FacetCounts(total=popcount(combined(index, bits)))
 
-    def count(base, option_bits) -> int:
-        return popcount(base & option_bits)
-
-    for name in M2M_FACETS:
-        if name in listing.fixed:
-            continue
+    def facet(name, choices, *, multiple=False):
+        """``choices``: (value, label, level) of each option, in display order."""
         base = combined(index, bits, without=name)
-        selected = listing.value(name)
-        selected = set(selected) if isinstance(selected, list) else {selected}
-        rows = {
-            "region": vocab.regions,
-            "purpose": vocab.purposes,
-            "industry": vocab.industries,
-            "target": vocab.targets,
-        }[name]
-        options = []
-        for row in rows:
-            if name == "region":
-                option_bits = index.any_option(name, vocab.region_matches(row))
-            elif name == "industry":
-                option_bits = index.any_option(name, [row.pk]) | index.no_industry
-            else:
-                option_bits = index.any_option(name, [row.pk])
-            level = 1 if name == "region" and row.kind == Region.Kind.PREFECTURE else 0
-            options.append(Option(row.slug, row.name, count(base, option_bits), row.slug in selected, level))
-        result.facets[name] = Facet(
-            name, FACET_LABELS[name], options, popcount(base), multiple=name == "purpose"
-        )
+        chosen = listing.statuses if name == "status" else listing.value(name)
+        chosen = set(chosen) if isinstance(chosen, list) else {chosen}
+        options = [
+            Option(
+                value,
+                label,
+                popcount(
+                    base
+                    & value_bits(listing, index, name, [value] if name in ("purpose", "status") else value)
+                ),
+                value in chosen,
+                level,
+            )
+            for value, label, level in choices
+        ]
+        result.facets[name] = Facet(name, FACET_LABELS[name], options, popcount(base), multiple=multiple)
 
-    base = combined(index, bits, without="status")
-    ranks = index.status_ranks(now)
-    result.facets["status"] = Facet(
+    prefecture = Region.Kind.PREFECTURE
+    rows = {
+        "region": vocab.regions,
+        "purpose": vocab.purposes,
+        "industry": vocab.industries,
+        "target": vocab.targets,
+    }
+    for name in M2M_FACETS:
+        if name not in listing.fixed:
+            levels = [(r.slug, r.name, int(name == "region" and r.kind == prefecture)) for r in rows[name]]
+            facet(name, levels, multiple=name == "purpose")
+    facet(
         "status",
-        FACET_LABELS["status"],
-        [
-            Option(s.value, s.label, count(base, pack(ranks == STATUS_RANK[s])), s.value in listing.statuses)
-            for s in sorted(ApplicationStatus, key=STATUS_RANK.get)
-        ],
-        popcount(base),
+        [(s.value, s.label, 0) for s in sorted(ApplicationStatus, key=STATUS_RANK.get)],
         multiple=True,
     )
-
-    base = combined(index, bits, without="amount")
-    result.facets["amount"] = Facet(
-        "amount",
-        FACET_LABELS["amount"],
-        [
-            Option(slug, label, count(base, index.amount_between(low, high)), listing.value("amount") == slug)
-            for slug, label, low, high in AMOUNT_BANDS
-        ],
-        popcount(base),
-    )
-
-    base = combined(index, bits, without="deadline_within")
-    today = jst_date(now)
-    result.facets["deadline_within"] = Facet(
-        "deadline_within",
-        FACET_LABELS["deadline_within"],
-        [
-            Option(
-                d,
-                label,
-                count(base, index.open_until(now, end_of_day(today + datetime.timedelta(days=int(d))))),
-                listing.value("deadline_within") == d,
-            )
-            for d, label in DEADLINE_WINDOWS
-        ],
-        popcount(base),
-    )
-
-    base = combined(index, bits, without="difficulty")
-    result.facets["difficulty"] = Facet(
-        "difficulty",
-        FACET_LABELS["difficulty"],
-        [
-            Option(v, label, count(base, index.difficulty_is(v)), listing.value("difficulty") == v)
-            for v, label in Subsidy.Difficulty.choices
-        ],
-        popcount(base),
-    )
+    facet("amount", [(slug, label, 0) for slug, label, *_ in AMOUNT_BANDS])
+    facet("deadline_within", [(d, label, 0) for d, label in DEADLINE_WINDOWS])
+    facet("difficulty", [(v, label, 0) for v, label in Subsidy.Difficulty.choices])
     return result
 
 
