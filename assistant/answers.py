@@ -190,8 +190,7 @@ def _amount(subsidy: Subsidy, result: Answer, now) -> None:
     if subsidy.max_amount is not None:
         note = f"（{subsidy.max_amount_note}）" if subsidy.max_amount_note else ""
         result.sentences.append(f"最大支給額は{formatting.format_yen(subsidy.max_amount)}です{note}。")
-    if subsidy.subsidy_rate:
-        result.sentences.append(f"補助率は{subsidy.subsidy_rate}です。")
+    _subsidy_rate(subsidy, result, now)
 
 
 def _subsidy_rate(subsidy: Subsidy, result: Answer, now) -> None:

@@ -29,9 +29,7 @@ class LatestSubsidiesFeed(Feed):
     def items(self, listing):
         index = listing_index.current()
         newest = index.ordered(combined(index, listing_bits(listing, index)), "new", at=listing.now)
-        ids = newest[:FEED_SIZE].tolist()
-        rows = Subsidy.objects.filter(pk__in=ids).select_related("organization").defer("body").in_bulk()
-        return [rows[pk] for pk in ids if pk in rows]
+        return Subsidy.objects.select_related("organization").defer("body").in_order(newest[:FEED_SIZE])
 
     def item_title(self, item):
         return item.title

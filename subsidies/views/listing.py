@@ -27,12 +27,8 @@ def _card_queryset(queryset):
 
 
 def cards(ids, *, now) -> list[Subsidy]:
-    """The listings ``ids`` in that order, with what a result card shows (three queries)."""
-    ids = list(dict.fromkeys(int(pk) for pk in ids))
-    if not ids:
-        return []
-    rows = _card_queryset(Subsidy.objects.filter(pk__in=ids)).with_status(at=now).in_bulk()
-    return [rows[pk] for pk in ids if pk in rows]
+    """The listings ``ids`` in that order, with what a result card shows (three queries, none for no ids)."""
+    return _card_queryset(Subsidy.objects.all()).with_status(at=now).in_order(ids)
 
 
 def listing_context(request: HttpRequest, *, fixed=None) -> dict:

@@ -220,7 +220,7 @@ def test_every_kind_of_change_replaces_the_content_version_and_the_index_follows
 
 
 @pytest.mark.django_db
-def test_a_keyword_is_asked_once_per_catalog_version(taxonomies, django_assert_num_queries):
+def test_a_keyword_is_asked_once_per_content_version(taxonomies, django_assert_num_queries):
     make_subsidy(title="設備の補助金")
     index = listing_index.current()
     index.keyword(["設備"])
