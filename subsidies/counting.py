@@ -39,7 +39,7 @@ def seen_listings(request: HttpRequest) -> list[int]:
 def should_count(request: HttpRequest, pk: int) -> bool:
     if request.method != "GET" or request.user.is_staff:
         return False
-    if is_bot(request.headers.get("User-Agent", "")):
+    if is_bot(request.META.get("HTTP_USER_AGENT", "")):
         return False
     return pk not in seen_listings(request)
 

@@ -17,6 +17,8 @@ import dataclasses
 import datetime
 import math
 import secrets
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
@@ -56,18 +58,71 @@ class _Entry:
     expires: datetime.datetime
 
 
-def cached(key: str, *, now: datetime.datetime, build: Callable[[Expiry], Any], expiry: Expiry | None = None):
+class ProcessCache:
+    """The most used entries of the shared cache, also kept in this process's memory.
+
+    A hit costs no unpickling and, with Redis, no round trip. Keys are the shared cache's, so whatever makes
+    a new key (an edit, a new content version) is seen here too. An entry is kept here until its own expiry,
+    and for at most ``SECONDS`` after it was taken from the shared cache, so a change that sends no signal
+    shows here at most that much later than there.
+    """
+
+    SECONDS = 60
+
+    def __init__(self, size: int):
+        self.size = size
+        self.entries: OrderedDict[str, tuple[_Entry, datetime.datetime]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str, now: datetime.datetime) -> _Entry | None:
+        with self.lock:
+            found = self.entries.get(key)
+            if found is None:
+                return None
+            entry, until = found
+            if not now < until:
+                del self.entries[key]
+                return None
+            self.entries.move_to_end(key)
+            return entry
+
+    def put(self, key: str, entry: _Entry, now: datetime.datetime) -> None:
+        until = min(entry.expires, now + datetime.timedelta(seconds=self.SECONDS))
+        with self.lock:
+            self.entries[key] = (entry, until)
+            self.entries.move_to_end(key)
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.entries.clear()
+
+
+def cached(
+    key: str,
+    *,
+    now: datetime.datetime,
+    build: Callable[[Expiry], Any],
+    expiry: Expiry | None = None,
+    local: ProcessCache | None = None,
+):
     """The value cached under ``key`` if it is still true at ``now``, else ``build(Expiry)`` stored anew.
 
     ``build`` lowers the ``Expiry`` it is given to the first moment its value may change. The value's expiry
-    is passed on to ``expiry`` (the enclosing page's) when one is given.
+    is passed on to ``expiry`` (the enclosing page's) when one is given. With ``local``, the entry is looked
+    for there first and kept there too.
     """
-    entry = cache.get(key)
-    if entry is None or not now < entry.expires:
-        own = Expiry.starting(now)
-        entry = _Entry(build(own), own.at)
-        seconds = math.ceil((entry.expires - now).total_seconds())
-        cache.set(key, entry, max(1, min(MAX_SECONDS, seconds)))
+    entry = local.get(key, now) if local is not None else None
+    if entry is None:
+        entry = cache.get(key)
+        if entry is None or not now < entry.expires:
+            own = Expiry.starting(now)
+            entry = _Entry(build(own), own.at)
+            seconds = math.ceil((entry.expires - now).total_seconds())
+            cache.set(key, entry, max(1, min(MAX_SECONDS, seconds)))
+        if local is not None:
+            local.put(key, entry, now)
     if expiry is not None:
         expiry.not_after(entry.expires)
     return entry.value

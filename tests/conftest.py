@@ -28,7 +28,10 @@ def empty_cache():
     """Each test starts with an empty cache (pks are reused between tests on SQLite)."""
     from django.core.cache import cache
 
+    from subsidies import detail_page
+
     cache.clear()
+    detail_page.LOCAL_PAGES.clear()
 
 
 @pytest.fixture(autouse=True)

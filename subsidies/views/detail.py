@@ -5,6 +5,7 @@ from django.middleware.csp import get_nonce
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_safe
 
+from config.middleware import fast_lane
 from subsidies import calendar, clock, counting, detail_page
 from subsidies.detail_parts import absolute, deadline_description
 from subsidies.models import Subsidy
@@ -16,6 +17,7 @@ def _visible(request: HttpRequest):
     return queryset if request.user.is_staff else queryset.published()
 
 
+@fast_lane
 @require_safe
 def subsidy_detail(request: HttpRequest, pk: int) -> HttpResponse:
     counted = counting.should_count(request, pk)

@@ -5,6 +5,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from checklists.models import SharedRequirement
+from subsidies import detail_page
 from subsidies.models import EligibilityRequirement, RequiredDocument, Subsidy, SubsidyExpense
 from tests.factories import add_children, jst, make_subsidy
 
@@ -18,6 +19,7 @@ def checklist_url(subsidy_or_pk):
 
 def queries_for(client, url):
     cache.clear()  # compare pages built from scratch, not one warm and one cold
+    detail_page.LOCAL_PAGES.clear()
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200

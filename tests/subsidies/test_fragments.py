@@ -71,3 +71,46 @@ def test_slots_are_cut_out_of_the_html_and_filled_per_request():
 
 def test_slot_markers_differ_for_every_render():
     assert fragments.Slots("nonce")["nonce"] != fragments.Slots("nonce")["nonce"]
+
+
+def test_a_process_cache_serves_its_copy_without_asking_the_shared_cache(monkeypatch):
+    local = fragments.ProcessCache(size=4)
+    build = builder(["first", "second"])
+    assert fragments.cached("k", now=NOW, build=build, local=local) == "first"
+    asked = []
+    monkeypatch.setattr(fragments.cache, "get", lambda key: asked.append(key))
+    assert fragments.cached("k", now=NOW + SECOND, build=build, local=local) == "first"
+    assert asked == []
+
+
+def test_a_process_copy_expires_with_its_entry():
+    local = fragments.ProcessCache(size=4)
+    build = builder(["first", "second"])
+    assert fragments.cached("k", now=NOW, build=build, local=local) == "first"
+    assert fragments.cached("k", now=NOW + 60 * SECOND, build=build, local=local) == "second"
+
+
+def test_a_process_copy_is_refreshed_from_the_shared_cache_after_its_own_lifetime():
+    local = fragments.ProcessCache(size=4)
+    later = fragments.ProcessCache.SECONDS * SECOND
+
+    def timeless(values):
+        calls = iter(values)
+        return lambda expiry: next(calls)
+
+    assert fragments.cached("k", now=NOW, build=timeless(["first"]), local=local) == "first"
+    # Changed in the shared cache with no new key (as QuerySet.update() would leave it).
+    fragments.cache.set("k", fragments._Entry("changed", jst(2026, 1, 17)), 3600)
+    assert fragments.cached("k", now=NOW + later - SECOND, build=timeless([]), local=local) == "first"
+    assert fragments.cached("k", now=NOW + later, build=timeless([]), local=local) == "changed"
+
+
+def test_a_process_cache_keeps_only_the_most_recently_used_entries():
+    local = fragments.ProcessCache(size=2)
+    for key in ("a", "b", "c"):
+        local.put(key, fragments._Entry(key, jst(2026, 1, 17)), NOW)
+    assert local.get("a", NOW) is None
+    assert local.get("b", NOW).value == "b"
+    local.put("d", fragments._Entry("d", jst(2026, 1, 17)), NOW)
+    assert local.get("c", NOW) is None
+    assert [local.get(key, NOW).value for key in ("b", "d")] == ["b", "d"]
