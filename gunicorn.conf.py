@@ -19,9 +19,12 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
 
-# Replace workers now and then, so slow leaks cannot grow without bound.
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
-max_requests_jitter = 200
+# Replace workers now and then, so slow leaks cannot grow without bound. Not often: a new worker starts with
+# empty per-process caches (the listing index, ~1 s to build at 200,000 listings; the detail pages without
+# Redis) and a new database connection. At 2,000 requests a worker was replaced every ~5 s under load, and
+# those restarts were the page benchmark's slowest 10 % of requests (benchmarks/README.md).
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "20000"))
+max_requests_jitter = 2000
 
 # Import Django once in the master, then fork: faster start and shared memory. Database connections are
 # opened lazily per worker, after the fork.

@@ -117,7 +117,7 @@ class PublicPageCacheMiddleware:
     A page is stored whole, with the Content-Security-Policy header that carries its nonce, so page and policy
     always match. Only visitors without a session cookie are served from it (staff see live pages), and only
     200 responses that set no cookie are stored. Off when ``settings.PAGE_CACHE_SECONDS`` is 0.
-    Sits just after the CSP middleware in MIDDLEWARE.
+    Sits after the CSP middleware in MIDDLEWARE.
     """
 
     header = "X-Page-Cache"

@@ -12,18 +12,19 @@ pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="the P
 
 
 @pytest.fixture
-def fresh(transactional_db, monkeypatch):
-    """A connection of its own, reused as a request would reuse it, and a count of Django's SELECT 1 checks."""
-    db = connections.create_connection("default")
-    db.ensure_connection()
+def fresh(db, monkeypatch):
+    """A connection of its own (outside the test's transaction), reused as a request would reuse it, and a
+    count of Django's SELECT 1 checks."""
+    own = connections.create_connection("default")
+    own.ensure_connection()
     checks = []
     real = base.PostgreSQLDatabaseWrapper.is_usable
     monkeypatch.setattr(
         base.PostgreSQLDatabaseWrapper, "is_usable", lambda self: checks.append(1) or real(self)
     )
-    db.close_if_unusable_or_obsolete()  # what the start of a request does
-    yield db, checks
-    db.close()
+    own.close_if_unusable_or_obsolete()  # what the start of a request does
+    yield own, checks
+    own.close()
 
 
 def test_the_engine_is_the_site_backend():
@@ -32,23 +33,27 @@ def test_the_engine_is_the_site_backend():
 
 
 def test_a_quiet_connection_is_reused_without_a_query(fresh):
-    db, checks = fresh
-    pid = db.connection.info.backend_pid
-    with db.cursor() as cursor:
+    own, checks = fresh
+    pid = own.connection.info.backend_pid
+    with own.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         assert cursor.fetchone()[0] == pid
     assert checks == []
 
 
 def test_a_connection_the_server_closed_is_replaced_before_the_query(fresh):
-    db, checks = fresh
-    pid = db.connection.info.backend_pid
+    own, checks = fresh
+    pid = own.connection.info.backend_pid
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
     deadline = time.monotonic() + 5
-    while not select.select([db.connection.fileno()], [], [], 0.05)[0] and time.monotonic() < deadline:
+    while not select.select([own.connection.fileno()], [], [], 0.05)[0] and time.monotonic() < deadline:
         pass
-    with db.cursor() as cursor:  # without the check, this query would fail on the dead connection
+    with own.cursor() as cursor:  # without the check, this query would fail on the dead connection
         cursor.execute("SELECT pg_backend_pid()")
         assert cursor.fetchone()[0] != pid
     assert checks == [1]
+
+
+def test_parameters_are_sent_apart_from_the_query():
+    assert connection.features.uses_server_side_binding
