@@ -70,6 +70,8 @@ BENCH_SMALL_URL ?= postgres://postgres@127.0.0.1:5432/hojo_bench2k
 BENCH_URL ?= postgres://postgres@127.0.0.1:5432/hojo_bench
 BENCH_COUNT ?= 200000
 bench: install
+	@for url in $(BENCH_SMALL_URL) $(BENCH_URL); do \
+	  psql -q "$${url%/*}/postgres" -c "CREATE DATABASE \"$${url##*/}\"" 2>/dev/null || true; done
 	DATABASE_URL=$(BENCH_SMALL_URL) $(PY) manage.py migrate --noinput -v0
 	DATABASE_URL=$(BENCH_SMALL_URL) $(PY) manage.py generate_demo_data --count 2000 --if-empty
 	DATABASE_URL=$(BENCH_SMALL_URL) $(PY) manage.py run_benchmark --save /tmp/bench-small.json
