@@ -126,14 +126,6 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Django's backend, with a health check that asks the server only when the socket says it must.
     DATABASES["default"]["ENGINE"] = "config.postgresql"
-    # Parameters sent apart from the query (psycopg's server-side binding) instead of merged into its text:
-    # PostgreSQL spends about a quarter of the CPU on each query (the detail page's row read: 126–183 µs
-    # → 37 µs, benchmarks/README.md). The whole test suite runs this way on PostgreSQL. A statement that
-    # cannot take parameters this way (SET, NOTIFY, DDL) fails loudly; DJANGO_DB_SERVER_SIDE_BINDING=0
-    # turns it off.
-    DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = env_bool(
-        "DJANGO_DB_SERVER_SIDE_BINDING", True
-    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

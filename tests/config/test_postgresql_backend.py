@@ -53,7 +53,3 @@ def test_a_connection_the_server_closed_is_replaced_before_the_query(fresh):
         cursor.execute("SELECT pg_backend_pid()")
         assert cursor.fetchone()[0] != pid
     assert checks == [1]
-
-
-def test_parameters_are_sent_apart_from_the_query():
-    assert connection.features.uses_server_side_binding

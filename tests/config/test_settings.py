@@ -133,16 +133,14 @@ def test_a_login_session_lives_in_the_database(django_user_model):
     assert session.get_decoded()["_auth_user_id"] == str(user.pk)
 
 
-@pytest.mark.parametrize(
-    ("value", "expected"), [(None, "config.postgresql True"), ("0", "config.postgresql False")]
-)
-def test_postgresql_uses_the_site_backend_with_server_side_binding_unless_turned_off(value, expected):
-    env = PRODUCTION | ({"DJANGO_DB_SERVER_SIDE_BINDING": value} if value else {})
-    code = "d = s.DATABASES['default']; print(d['ENGINE'], d['OPTIONS']['server_side_binding'])"
-    assert load_settings(env, code).stdout.strip() == expected
+def test_postgresql_uses_the_site_backend():
+    code = "print(s.DATABASES['default']['ENGINE'])"
+    assert load_settings(PRODUCTION, code).stdout.strip() == "config.postgresql"
 
 
 def test_sqlite_keeps_django_s_own_backend():
-    env = {"DATABASE_URL": "sqlite:///tmp.sqlite3"}
-    code = "d = s.DATABASES['default']; print(d['ENGINE'], 'OPTIONS' in d and 'server_side_binding' in d['OPTIONS'])"
-    assert load_settings(env, code).stdout.strip() == "django.db.backends.sqlite3 False"
+    code = "print(s.DATABASES['default']['ENGINE'])"
+    assert (
+        load_settings({"DATABASE_URL": "sqlite:///tmp.sqlite3"}, code).stdout.strip()
+        == "django.db.backends.sqlite3"
+    )
