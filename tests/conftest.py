@@ -26,12 +26,9 @@ def staff_client(db, django_user_model):
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Each test starts with an empty cache (pks are reused between tests on SQLite)."""
-    from django.core.cache import cache
+    from tests.factories import forget_cached_pages
 
-    from subsidies import detail_page
-
-    cache.clear()
-    detail_page.LOCAL_PAGES.clear()
+    forget_cached_pages()
 
 
 @pytest.fixture(autouse=True)

@@ -117,3 +117,13 @@ def add_children(subsidy: Subsidy, count: int) -> None:
         subsidy.regions.add(make_region())
         subsidy.purposes.add(make_purpose())
         subsidy.target_types.add(make_target_type())
+
+
+def forget_cached_pages() -> None:
+    """Empties the shared cache and this process's copies of detail pages, so the next request renders anew."""
+    from django.core.cache import cache
+
+    from subsidies import detail_page
+
+    cache.clear()
+    detail_page.LOCAL_PAGES.clear()

@@ -1,13 +1,11 @@
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from checklists.models import SharedRequirement
-from subsidies import detail_page
 from subsidies.models import EligibilityRequirement, RequiredDocument, Subsidy, SubsidyExpense
-from tests.factories import add_children, jst, make_subsidy
+from tests.factories import add_children, forget_cached_pages, jst, make_subsidy
 
 FUTURE = jst(2099, 3, 31)
 
@@ -18,8 +16,7 @@ def checklist_url(subsidy_or_pk):
 
 
 def queries_for(client, url):
-    cache.clear()  # compare pages built from scratch, not one warm and one cold
-    detail_page.LOCAL_PAGES.clear()
+    forget_cached_pages()  # compare pages built from scratch, not one warm and one cold
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200

@@ -5,15 +5,15 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
-from subsidies import clock, detail_page, listing_index
+from subsidies import clock, listing_index
 from subsidies.models import FAQ, ApplicationStep, RequiredDocument, Subsidy, SubsidyExpense
 from tests.factories import (
     NOW,
     add_children,
+    forget_cached_pages,
     jst,
     make_organization,
     make_purpose,
@@ -368,12 +368,6 @@ def test_renaming_a_region_shows_at_once(client, at):
 # The whole page is cached, with the nonce and the view count filled in per request.
 
 
-def forget_pages():
-    """Empties the shared cache and this process's copies of pages, so the next request renders anew."""
-    cache.clear()
-    detail_page.LOCAL_PAGES.clear()
-
-
 def csp_nonce(response):
     return re.search(r"'nonce-([^']+)'", response.headers["Content-Security-Policy"]).group(1)
 
@@ -385,7 +379,7 @@ def test_a_cached_page_is_the_page_rendered_anew_but_for_its_nonce(client, at):
     make_subsidy(title="似た補助金", purposes=[purpose])
     url = subsidy.get_absolute_url()
     responses = [client.get(url, headers={"user-agent": BROWSER}) for _ in range(2)]
-    forget_pages()
+    forget_cached_pages()
     responses.append(client.get(url, headers={"user-agent": BROWSER}))
     nonces = [csp_nonce(response) for response in responses]
     assert len(set(nonces)) == 3
@@ -414,7 +408,7 @@ def cached_and_fresh(client, subsidy):
     for _ in range(2):
         response = client.get(subsidy.get_absolute_url(), headers={"user-agent": BROWSER})
         texts.append(response.text.replace(csp_nonce(response), "NONCE"))
-        forget_pages()
+        forget_cached_pages()
     return texts
 
 
