@@ -13,8 +13,9 @@
    - ``/healthz``: for reference, the cheapest Django view with one query (the floor of the Django stack).
 4. Prints the median requests/s and latency of each and the ratio page ÷ static (target: at least 50 %).
 5. Prints the CPU each request cost the server: gunicorn's processes and the PostgreSQL backends of the
-   benchmark database, read from /proc around each run (Linux). It moves much less than requests/s when
-   other work shares the machine, so the ratio static ÷ page by CPU is the steadier figure.
+   benchmark database, read from the scheduler's nanosecond account (/proc/PID/schedstat, Linux) around
+   each run. It moves much less than requests/s when other work shares the machine, so the ratio
+   static ÷ page by CPU is the steadier figure.
 
 Settings: BENCH_DATABASE_URL, BENCH_WORKERS (gunicorn workers, default = CPUs), BENCH_SECONDS (per run,
 default 6), BENCH_ROUNDS (default 3), BENCH_CONNECTIONS (default 8), BENCH_PORT (default 8199).
@@ -142,13 +143,15 @@ def returning_cookie():
 
 
 def _cpu_seconds(pid, *, reaped=False) -> float:
-    """User + system CPU of a process (with that of the children it has reaped); 0 if it is gone."""
+    """CPU time of a process, from the scheduler's nanosecond account (/proc/PID/schedstat), with that of the
+    children it has reaped (clock ticks: only a replaced worker's); 0 if it is gone."""
     try:
+        running = int(Path(f"/proc/{pid}/schedstat").read_text().split()[0]) / 1e9
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
         return 0.0
-    ticks = int(fields[11]) + int(fields[12]) + (int(fields[13]) + int(fields[14]) if reaped else 0)
-    return ticks / os.sysconf("SC_CLK_TCK")
+    children = (int(fields[13]) + int(fields[14])) / os.sysconf("SC_CLK_TCK") if reaped else 0.0
+    return running + children
 
 
 def server_cpu(master: int) -> float:

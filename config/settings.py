@@ -126,6 +126,12 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Django's backend, with a health check that asks the server only when the socket says it must.
     DATABASES["default"]["ENGINE"] = "config.postgresql"
+    # Django turns psycopg's prepared statements off (prepare_threshold None); its own cursors never prepare
+    # anyway (they merge the parameters into the query text). The backend's prepared_cursor() does, for the
+    # detail page's row read. DATABASE_PREPARED_STATEMENTS=0 turns that off too, for a pooler that cannot keep
+    # prepared statements (PgBouncer in transaction mode before 1.21).
+    prepared = os.environ.get("DATABASE_PREPARED_STATEMENTS", "1") != "0"
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 5 if prepared else None
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

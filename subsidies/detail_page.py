@@ -63,6 +63,9 @@ def _row_sql(*, drafts: bool, count: bool) -> str:
     where = f"{quote('id')} = %(pk)s" + ("" if drafts else f" AND {quote('state')} = %(published)s")
     if not count:
         return f"SELECT {columns} FROM {table} WHERE {where}"
+    if connection.vendor == "postgresql":
+        # This statement's transaction commits without waiting for its WAL to reach the disk (see counting).
+        where += " AND set_config('synchronous_commit', 'off', true) = 'off'"
     views = quote("view_count")
     return f"UPDATE {table} SET {views} = {views} + 1 WHERE {where} RETURNING {columns}"
 
@@ -80,7 +83,8 @@ def read_row(pk: int, *, drafts: bool, count: bool = False) -> PageRow | None:
     if not 0 < pk < 2**63:  # outside the id column's range: PostgreSQL would refuse the parameter
         return None
     params = {"version": ContentVersion.PK, "pk": pk, "published": Subsidy.State.PUBLISHED}
-    with connection.cursor() as cursor:
+    # On PostgreSQL, prepared once per connection (``config.postgresql``): a quarter of the database's CPU.
+    with getattr(connection, "prepared_cursor", connection.cursor)() as cursor:
         cursor.execute(_row_sql(drafts=drafts, count=count), params)
         found = cursor.fetchone()
     if found is None:

@@ -401,7 +401,6 @@ class Subsidy(models.Model):
             models.Index(fields=["state", "accepts_from"], name="subsidy_state_accepts_idx"),
             models.Index(fields=["state", "-published_at"], name="subsidy_state_published_idx"),
             models.Index(fields=["state", "-max_amount"], name="subsidy_state_amount_idx"),
-            models.Index(fields=["state", "-view_count"], name="subsidy_state_views_idx"),
             models.Index(fields=["verified_on"], name="subsidy_verified_on_idx"),
         ]
 

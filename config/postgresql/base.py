@@ -9,13 +9,25 @@ first looks at the socket without blocking: when an idle connection has nothing 
 socket that cannot be polled) gets Django's own check. ``is_usable`` itself (used after a database error)
 is unchanged.
 
+It also gives ``prepared_cursor()``: a cursor whose statements are prepared on the server on their first
+use and then only executed, for the few fixed queries that run on every request (the detail page's row
+read). Django's own cursors merge the parameters into the query text (client-side binding), so PostgreSQL
+parses and plans that text again every time: measured serially, 126–183 µs of its CPU for a primary-key read,
+against 25–37 µs prepared. Prepared statements live as long as the connection; psycopg keeps at most
+``prepared_max`` of them. Behind a pooler that cannot keep them (PgBouncer in transaction mode before 1.21),
+set ``OPTIONS["prepare_threshold"] = None``, psycopg's own switch: ``prepared_cursor()`` then returns an
+ordinary cursor.
+
 Selected by ``DATABASES["default"]["ENGINE"] = "config.postgresql"`` (``config/settings.py``).
 """
 
 import select
 
+from django.db.backends.postgresql.base import TIMESTAMPTZ_OID, ServerBindingCursor
 from django.db.backends.postgresql.base import DatabaseWrapper as PostgreSQLDatabaseWrapper
-from psycopg.pq import TransactionStatus
+from django.db.backends.postgresql.psycopg_any import register_tzloader
+from django.utils.asyncio import async_unsafe
+from psycopg.pq import Format, TransactionStatus
 
 
 def _quiet(connection) -> bool:
@@ -29,7 +41,29 @@ def _quiet(connection) -> bool:
     return not readable
 
 
+class PreparedCursor(ServerBindingCursor):
+    """Parameters sent apart from the query, and the query prepared on its first execution."""
+
+    def execute(self, query, params=None, *, prepare=True, binary=None):
+        return super().execute(query, params, prepare=prepare, binary=binary)
+
+
 class DatabaseWrapper(PostgreSQLDatabaseWrapper):
+    @async_unsafe
+    def prepared_cursor(self):
+        """Like ``cursor()`` (health check, instrumentation, query logging), with a ``PreparedCursor``; an
+        ordinary cursor when the connection's ``prepare_threshold`` is None."""
+        self.close_if_health_check_failed()
+        self.ensure_connection()
+        if self.connection.prepare_threshold is None:
+            return self.cursor()
+        with self.wrap_database_errors:
+            cursor = PreparedCursor(self.connection)
+            # As Django's create_cursor(): datetimes in the connection's time zone.
+            if self.timezone != self.connection.adapters.get_loader(TIMESTAMPTZ_OID, Format.TEXT).timezone:
+                register_tzloader(self.timezone, cursor)
+            return self._prepare_cursor(cursor)
+
     def close_if_health_check_failed(self):
         if (
             self.connection is not None

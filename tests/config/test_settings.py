@@ -144,3 +144,11 @@ def test_sqlite_keeps_django_s_own_backend():
         load_settings({"DATABASE_URL": "sqlite:///tmp.sqlite3"}, code).stdout.strip()
         == "django.db.backends.sqlite3"
     )
+
+
+@pytest.mark.parametrize(
+    ("switch", "threshold"), [({}, "5"), ({"DATABASE_PREPARED_STATEMENTS": "0"}, "None")]
+)
+def test_prepared_statements_can_be_switched_off_for_a_pooler(switch, threshold):
+    code = "print(s.DATABASES['default']['OPTIONS'].get('prepare_threshold', 'absent'))"
+    assert load_settings(PRODUCTION | switch, code).stdout.strip() == threshold

@@ -128,3 +128,60 @@ def test_concurrent_first_visits_are_all_counted_exactly():
         thread.join()
     assert errors == []
     assert views(subsidy) == browsers
+
+
+@pytest.mark.django_db
+def test_no_index_holds_the_view_count():
+    """So counting a view rewrites no index entry (on PostgreSQL, a heap-only tuple update)."""
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, Subsidy._meta.db_table)
+    indexes = [name for name, found in constraints.items() if found["index"] or found["primary_key"]]
+    assert len(indexes) > 5
+    assert [name for name in indexes if "view_count" in (constraints[name]["columns"] or [])] == []
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="heap-only tuple updates are PostgreSQL's")
+def test_counting_a_view_is_a_heap_only_update(client):
+    subsidy = make_subsidy()
+    hot = (
+        "SELECT n_tup_upd, n_tup_hot_upd FROM pg_stat_xact_user_tables WHERE relname = %s",
+        [Subsidy._meta.db_table],
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(*hot)
+        before = cursor.fetchone()
+        visit(client, subsidy)
+        cursor.execute(*hot)
+        after = cursor.fetchone()
+        cursor.execute("SELECT reloptions FROM pg_class WHERE relname = %s", [Subsidy._meta.db_table])
+        options = cursor.fetchone()[0]
+    assert views(subsidy) == 1
+    assert (after[0] - before[0], after[1] - before[1]) == (1, 1)
+    assert options == ["fillfactor=70"]
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="asynchronous commit is PostgreSQL's")
+def test_only_the_counting_statement_commits_asynchronously(client):
+    subsidy = make_subsidy()
+    setting = "SELECT current_setting('synchronous_commit')"
+    with connection.cursor() as cursor:
+        visit(client, subsidy, "curl/8.5.0")  # not counted: a plain read
+        cursor.execute(setting)
+        assert cursor.fetchone() == ("on",)
+        visit(client, subsidy)  # counted (the test's transaction is the statement's)
+        cursor.execute(setting)
+        assert cursor.fetchone() == ("off",)
+    assert views(subsidy) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="asynchronous commit is PostgreSQL's")
+def test_asynchronous_commit_ends_with_the_counting_statement():
+    subsidy = make_subsidy()
+    visit(Client(), subsidy)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('synchronous_commit')")
+        assert cursor.fetchone() == ("on",)
+    assert views(subsidy) == 1
