@@ -129,3 +129,14 @@ def test_a_csp_violation_would_be_caught(page, transactional_db):
         "() => { const s = document.createElement('script'); s.textContent = 'window.x = 1'; document.body.append(s); }"
     )
     assert any("Content Security Policy" in problem for problem in page.problems)
+
+
+def test_the_home_page_s_browse_lists_line_up_in_rows(page, live_demo):
+    page.goto(page.live_url + "/")
+    for selector in (".browse__purposes > li", ".browse__block ul > li"):
+        tops = page.locator(selector).evaluate_all(
+            "items => items.map(item => item.getBoundingClientRect().top)"
+        )
+        first_row = [top for top in tops if top < tops[0] + 8]
+        assert len(first_row) > 1, selector
+        assert max(first_row) - min(first_row) < 0.5, (selector, first_row)

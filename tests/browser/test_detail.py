@@ -39,3 +39,19 @@ def test_print_hides_the_site_chrome_and_calendar_buttons(page, live_demo):
     assert not page.locator(".calendar-links").is_visible()
     assert page.get_by_text("#155678").is_visible()
     assert len(page.pdf(format="A4")) > 10_000
+
+
+ROWS = {
+    # Lists laid out in a row (flex or grid): every item starts at the same height as the first.
+    ".flow__steps > li": "申請の流れ",
+    ".detail-meta > li": "読了時間・更新日・閲覧数",
+    ".chips > li": "対象事業者の種別",
+}
+
+
+@pytest.mark.parametrize(("selector", "what"), ROWS.items(), ids=ROWS.values())
+def test_items_laid_out_in_a_row_line_up(page, live_demo, selector, what):
+    page.goto(page.live_url + SEED_URL)
+    tops = page.locator(selector).evaluate_all("items => items.map(item => item.getBoundingClientRect().top)")
+    assert len(tops) > 1, what
+    assert max(tops) - min(tops) < 0.5, (what, tops)
