@@ -15,8 +15,10 @@ read). Django's own cursors merge the parameters into the query text (client-sid
 parses and plans that text again every time: measured serially, 126–183 µs of its CPU for a primary-key read,
 against 25–37 µs prepared. Prepared statements live as long as the connection; psycopg keeps at most
 ``prepared_max`` of them. Behind a pooler that cannot keep them (PgBouncer in transaction mode before 1.21),
-set ``OPTIONS["prepare_threshold"] = None``, psycopg's own switch: ``prepared_cursor()`` then returns an
-ordinary cursor.
+set ``OPTIONS["prepare_threshold"] = None``, psycopg's own switch (``DATABASE_PREPARED_STATEMENTS=0`` in the
+settings): ``prepared_cursor()`` then returns an ordinary cursor. A migration that changes the type of a column
+such a statement returns makes PostgreSQL refuse the old plan ("cached plan must not change result type") on
+connections opened before it, so app servers are restarted after ``migrate``, as a deploy does anyway.
 
 Selected by ``DATABASES["default"]["ENGINE"] = "config.postgresql"`` (``config/settings.py``).
 """
