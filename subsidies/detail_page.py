@@ -83,7 +83,7 @@ def read_row(pk: int, *, drafts: bool, count: bool = False) -> PageRow | None:
     if not 0 < pk < 2**63:  # outside the id column's range: PostgreSQL would refuse the parameter
         return None
     params = {"version": ContentVersion.PK, "pk": pk, "published": Subsidy.State.PUBLISHED}
-    # On PostgreSQL, prepared once per connection (``config.postgresql``): a quarter of the database's CPU.
+    # On PostgreSQL, prepared once per connection (``config.postgresql``): about half the database's CPU for it.
     with getattr(connection, "prepared_cursor", connection.cursor)() as cursor:
         cursor.execute(_row_sql(drafts=drafts, count=count), params)
         found = cursor.fetchone()
