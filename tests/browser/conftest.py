@@ -131,6 +131,11 @@ def staff_page(page, django_user_model):
     return page
 
 
+def item_tops(page, selector: str) -> list[float]:
+    """The top edge, in CSS pixels, of every element ``selector`` matches, in document order."""
+    return page.locator(selector).evaluate_all("items => items.map(item => item.getBoundingClientRect().top)")
+
+
 def save_screenshots(page, name: str) -> list[Path]:
     """Save full-page PNGs of the page as it is now at 375 px and 1280 px wide: ``screenshots/NAME-375.png``.
 

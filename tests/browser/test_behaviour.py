@@ -6,6 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.urls import reverse
 
+from tests.browser.conftest import item_tops
 from tests.factories import jst, make_subsidy
 
 FILTER_FORM = "main form:has([name=status]), main form:has([name=region]), main form:has([name=sort])"
@@ -134,9 +135,7 @@ def test_a_csp_violation_would_be_caught(page, transactional_db):
 def test_the_home_page_s_browse_lists_line_up_in_rows(page, live_demo):
     page.goto(page.live_url + "/")
     for selector in (".browse__purposes > li", ".browse__block ul > li"):
-        tops = page.locator(selector).evaluate_all(
-            "items => items.map(item => item.getBoundingClientRect().top)"
-        )
+        tops = item_tops(page, selector)
         first_row = [top for top in tops if top < tops[0] + 8]
         assert len(first_row) > 1, selector
         assert max(first_row) - min(first_row) < 0.5, (selector, first_row)

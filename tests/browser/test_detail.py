@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.conftest import DESKTOP, PHONE, item_tops
 
 SEED_URL = reverse("subsidies:detail", kwargs={"pk": 155678})
 
@@ -52,6 +52,6 @@ ROWS = {
 @pytest.mark.parametrize(("selector", "what"), ROWS.items(), ids=ROWS.values())
 def test_items_laid_out_in_a_row_line_up(page, live_demo, selector, what):
     page.goto(page.live_url + SEED_URL)
-    tops = page.locator(selector).evaluate_all("items => items.map(item => item.getBoundingClientRect().top)")
+    tops = item_tops(page, selector)
     assert len(tops) > 1, what
     assert max(tops) - min(tops) < 0.5, (what, tops)

@@ -42,7 +42,8 @@ def test_a_quiet_connection_is_reused_without_a_query(fresh):
     assert checks == []
 
 
-def test_a_connection_the_server_closed_is_replaced_before_the_query(fresh):
+@pytest.mark.parametrize("kind", ["cursor", "prepared_cursor"])
+def test_a_connection_the_server_closed_is_replaced_before_the_query(fresh, kind):
     own, checks = fresh
     pid = own.connection.info.backend_pid
     with connection.cursor() as cursor:
@@ -50,9 +51,9 @@ def test_a_connection_the_server_closed_is_replaced_before_the_query(fresh):
     deadline = time.monotonic() + 5
     while not select.select([own.connection.fileno()], [], [], 0.05)[0] and time.monotonic() < deadline:
         pass
-    with own.cursor() as cursor:  # without the check, this query would fail on the dead connection
-        cursor.execute("SELECT pg_backend_pid()")
-        assert cursor.fetchone()[0] != pid
+    with getattr(own, kind)() as found:  # without the check, this query would fail on the dead connection
+        found.execute("SELECT pg_backend_pid()")
+        assert found.fetchone()[0] != pid
     assert checks == [1]
 
 
@@ -95,20 +96,6 @@ def test_the_prepared_cursor_reads_datetimes_in_the_connection_s_time_zone(fresh
         prepared.execute(sql)
         expected, found = plain.fetchone()[0], prepared.fetchone()[0]
     assert found == expected and found.utcoffset() == expected.utcoffset()
-
-
-def test_the_prepared_cursor_is_health_checked_too(fresh):
-    own, checks = fresh
-    pid = own.connection.info.backend_pid
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
-    deadline = time.monotonic() + 5
-    while not select.select([own.connection.fileno()], [], [], 0.05)[0] and time.monotonic() < deadline:
-        pass
-    with own.prepared_cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        assert cursor.fetchone()[0] != pid
-    assert checks == [1]
 
 
 def test_without_prepare_threshold_the_prepared_cursor_is_an_ordinary_one(db):
