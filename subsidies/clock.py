@@ -22,9 +22,9 @@ def end_of_day(day: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time.max, tzinfo=JST)
 
 
-def deadline_on(day: datetime.date, hour: int = 23, minute: int = 59) -> datetime.datetime:
-    """A deadline on ``day`` at ``hour:minute`` JST (23:59 unless the listing says otherwise)."""
-    return datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=JST)
+def start_of_day(day: datetime.date) -> datetime.datetime:
+    """0:00 JST of ``day``: when an acceptance period given as a date only begins."""
+    return datetime.datetime.combine(day, datetime.time(), tzinfo=JST)
 
 
 def next_hour(moment: datetime.datetime) -> datetime.datetime:
