@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 
 from subsidies.sitemaps import SITEMAPS
+from subsidies.views import about
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -12,6 +13,6 @@ urlpatterns = [
     path("", include("checklists.urls")),
     path("", include("comparisons.urls")),
     path("", include("assistant.urls")),
-    path("about/", TemplateView.as_view(template_name="pages/about.html"), name="about"),
+    path("about/", about.about, name="about"),
     path("disclaimer/", TemplateView.as_view(template_name="pages/disclaimer.html"), name="disclaimer"),
 ]

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .clock import end_of_day, jst_date, start_of_day
+from .freshness import STALE_AFTER_DAYS
 from .search import GramsField
 
 
@@ -176,6 +177,9 @@ STATUS_RANK = {
 # Days-left thresholds for urgency, most urgent first.
 URGENCY_LEVELS = (3, 7, 14, 30)
 
+# The admin's verification filter and its counts on the admin index.
+VERIFICATION_STATES = (("unverified", "未確認"), ("stale", f"要再確認（{STALE_AFTER_DAYS}日超）"))
+
 # Words in a deadline note that say its dates are an estimate, not an announcement.
 ESTIMATE_WORDS = re.compile("想定|見込み")
 
@@ -270,6 +274,15 @@ class SubsidyQuerySet(models.QuerySet):
         """Open at ``at`` with an announced deadline on or before ``last_day`` (JST). An expected (予定)
         deadline is never counted as closing soon."""
         return cls.open_q(at) & Q(rolling=False, deadline_expected=False, deadline__lte=end_of_day(last_day))
+
+    def verification(self, state: str, *, on: datetime.datetime):
+        """``unverified``: never checked against the official source by staff; ``stale``: last checked more
+        than ``STALE_AFTER_DAYS`` days before ``on`` (JST), the same rule as ``freshness.needs_reverification``.
+        """
+        if state == "unverified":
+            return self.filter(verified_on__isnull=True)
+        cutoff = jst_date(on) - datetime.timedelta(days=STALE_AFTER_DAYS)
+        return self.filter(verified_on__lt=cutoff)
 
     def in_region(self, region: "Region"):
         """Listings available in ``region``.
@@ -523,6 +536,8 @@ class Subsidy(models.Model):
 
     def clean(self):
         errors = {}
+        if self.state == self.State.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()  # published here, now (the form may leave it empty)
         if self.deadline and not self.deadline_has_time:
             # The source gives a date only: the whole day (JST) is the acceptance period's last day.
             self.deadline = end_of_day(jst_date(self.deadline))

@@ -8,7 +8,6 @@ register = template.Library()
 
 register.filter("yen", formatting.format_yen)
 register.filter("jdate", formatting.format_date)
-register.filter("jdatetime", formatting.format_datetime)
 register.filter("wareki", formatting.format_wareki)
 register.filter("days_left", formatting.format_days_left)
 register.filter("deadline_text", formatting.format_deadline)

@@ -17,7 +17,6 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
 from django.core.management.commands import loaddata
 from django.db.models.signals import pre_save
-from django.utils import timezone
 
 from subsidies import search, versioning
 from subsidies.models import Subsidy
@@ -26,8 +25,6 @@ from subsidies.models import Subsidy
 def validate_listing(sender, instance: Subsidy, raw=False, **kwargs):
     if not raw:
         return
-    if instance.state == Subsidy.State.PUBLISHED and instance.published_at is None:
-        instance.published_at = timezone.now()
     try:
         instance.full_clean(validate_unique=False)
     except ValidationError as error:
