@@ -204,7 +204,9 @@ def similar_queryset(subsidy: Subsidy, *, on: datetime.datetime) -> QuerySet:
     )
     return (
         queryset.alias(
-            is_closed=Case(When(status_rank=STATUS_RANK[ApplicationStatus.CLOSED], then=Value(1)), default=Value(0))
+            is_closed=Case(
+                When(status_rank=STATUS_RANK[ApplicationStatus.CLOSED], then=Value(1)), default=Value(0)
+            )
         )
         .annotate(
             similarity=shared_purposes * WEIGHT_PURPOSE

@@ -19,6 +19,7 @@ from django.db.models import Count
 from . import clock, formatting, services
 from .models import (
     FAQ,
+    VERIFICATION_STATES,
     ApplicationStatus,
     ApplicationStep,
     EligibilityRequirement,
@@ -31,13 +32,11 @@ from .models import (
     Subsidy,
     SubsidyExpense,
     TargetType,
-    VERIFICATION_STATES,
 )
 
 admin.site.site_header = "補助金ディレクトリ 管理画面"
 admin.site.site_title = "補助金ディレクトリ 管理画面"
 admin.site.index_title = "掲載情報の管理"
-
 
 
 def _short_textarea(rows: int) -> dict:

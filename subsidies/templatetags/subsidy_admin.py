@@ -16,6 +16,7 @@ def verification_counts():
     return {
         "total": published.count(),
         "states": [
-            (value, label, published.verification(value, on=now).count()) for value, label in VERIFICATION_STATES
+            (value, label, published.verification(value, on=now).count())
+            for value, label in VERIFICATION_STATES
         ],
     }

@@ -67,7 +67,9 @@ def listing_context(request: HttpRequest, *, fixed=None) -> dict:
         "notes": listing.notes,
         "params": params.urlencode(),
         "relaxations": relaxations(listing, counts, params, without_q=without_q),
-        "status_labels": [ApplicationStatus(s).label for s in listing.statuses],
+        "status_labels": [
+            ApplicationStatus(s).label for s in sorted(listing.statuses, key=lambda s: STATUS_RANK[s])
+        ],
         # The header's search box shows the cleaned keyword of a listing page (and nothing on other pages).
         "search_query": listing.value("q"),
     }

@@ -5,8 +5,8 @@ The admin asks the real clock, so listings here are made relative to ``timezone.
 
 import datetime
 import importlib
-import re
 import itertools
+import re
 import string
 import types
 

@@ -69,7 +69,12 @@ def test_deadline_with_a_time_is_the_hour_before_it_in_utc(client):
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "fields",
-    [{"rolling": True, "deadline": None}, {"deadline": None}, {"deadline_expected": True}, {"kind": "roundup"}],
+    [
+        {"rolling": True, "deadline": None},
+        {"deadline": None},
+        {"deadline_expected": True},
+        {"kind": "roundup"},
+    ],
 )
 def test_no_calendar_file_without_an_announced_deadline(client, fields):
     subsidy = make_subsidy(**fields)

@@ -3,8 +3,8 @@ import json
 import pytest
 from django.conf import settings
 from django.core.management import call_command
-from django.utils import timezone
 from django.urls import reverse
+from django.utils import timezone
 
 from subsidies.models import Purpose, Region, Subsidy
 
@@ -43,7 +43,9 @@ def test_demo_data_marks_expected_dates_roundups_and_incomplete_lists(demo_data)
     expected = set(Subsidy.objects.filter(deadline_expected=True).values_list("pk", flat=True))
     assert len(expected) == 13
     # Every listing whose note calls its dates 想定 carries the flag; no flagged one has a stated time.
-    assert set(Subsidy.objects.filter(deadline_note__contains="想定").values_list("pk", flat=True)) <= expected
+    assert (
+        set(Subsidy.objects.filter(deadline_note__contains="想定").values_list("pk", flat=True)) <= expected
+    )
     assert not Subsidy.objects.filter(deadline_expected=True, deadline_has_time=True).exists()
     assert set(Subsidy.objects.filter(kind="roundup").values_list("pk", flat=True)) == {
         155679,
@@ -71,7 +73,9 @@ def test_a_fixture_loads_through_the_validation_staff_use(db, tmp_path, change, 
     call_command("loaddata", "taxonomies", verbosity=0)
     rows = json.loads((settings.BASE_DIR / "fixtures" / "programs.json").read_text())
     listing = next(row for row in rows if row.get("pk") == 200011)
-    organization = next(row for row in rows if row["fields"].get("name") == listing["fields"]["organization"][0])
+    organization = next(
+        row for row in rows if row["fields"].get("name") == listing["fields"]["organization"][0]
+    )
     listing["fields"] |= change
     fixture = tmp_path / "bad.json"
     fixture.write_text(json.dumps([organization, listing], ensure_ascii=False))

@@ -141,7 +141,9 @@ def test_validation_refuses_what_would_show_an_untrue_figure(fields, field, mess
 def test_a_matching_title_amount_a_roundup_or_a_confirmed_one_is_accepted():
     assert not Subsidy(title="最大170.8万円！浄化槽の補助金", max_amount=1_708_000).title_amount_conflict()
     assert not Subsidy(title="最大1億5,000万円の補助金", max_amount=150_000_000).title_amount_conflict()
-    assert not Subsidy(title="最大10億円！制度まとめ", max_amount=None, kind="roundup").title_amount_conflict()
+    assert not Subsidy(
+        title="最大10億円！制度まとめ", max_amount=None, kind="roundup"
+    ).title_amount_conflict()
     confirmed = Subsidy(
         title="最大数千万円規模", summary="要点", max_amount=1, state="published", title_amount_confirmed=True
     )
