@@ -68,8 +68,6 @@ def test_seed_page_shows_the_fixture_values(client, demo_data, at):
         "2026年3月31日（火）",
         "令和8年3月31日",
         "残り74日",
-        "普通",
-        "約14日",
         "60.0%",
         "推定",
         "根拠: 掲載元サイトの推定値",

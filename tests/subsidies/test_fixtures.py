@@ -34,6 +34,9 @@ def test_demo_data_claims_no_verification_view_count_or_date_it_did_not_measure(
     before = timezone.now()
     assert not Subsidy.objects.filter(verified_on__isnull=False).exists()  # nobody here checked them yet
     assert not Subsidy.objects.filter(view_count__gt=0).exists()
+    # 難易度 and 準備目安 were guesses that no source states: left blank (「記載なし」).
+    assert not Subsidy.objects.exclude(difficulty="").exists()
+    assert not Subsidy.objects.filter(preparation_days__isnull=False).exists()
     # Created, updated and published when loaded here: no invented history.
     loaded = Subsidy.objects.values_list("created_at", "updated_at", flat=False)
     assert all(abs((before - moment).total_seconds()) < 120 for pair in loaded for moment in pair)
