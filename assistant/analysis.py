@@ -37,8 +37,8 @@ class Word:
 
     @property
     def is_place(self) -> bool:
-        """A place name (東京, 名古屋, 札幌): the analyser knows them, a list of prefectures does not."""
-        return self.pos[1:3] == ("固有名詞", "地名")
+        """A place in Japan (東京, 名古屋, 札幌), not a country: the analyser knows them, a list does not."""
+        return self.pos[1:3] == ("固有名詞", "地名") and self.pos[3] != "国"
 
     @property
     def is_counter(self) -> bool:
@@ -50,38 +50,48 @@ class Word:
         return self.pos[1] == "数詞" or self.surface.isdigit()
 
 
-def _tokenizer():
+def _tokenizer(longest: bool):
     global _dictionary
-    tokenizer = getattr(_local, "tokenizer", None)
-    if tokenizer is None:
+    tokenizers = getattr(_local, "tokenizers", None)
+    if tokenizers is None:
         with _dictionary_lock:
             if _dictionary is None:
                 _dictionary = Dictionary(dict="small")
-        tokenizer = _local.tokenizer = _dictionary.tokenizer(mode=SplitMode.A)
-    return tokenizer
+        tokenizers = _local.tokenizers = (
+            _dictionary.tokenizer(mode=SplitMode.A),
+            _dictionary.tokenizer(mode=SplitMode.C),
+        )
+    return tokenizers[longest]
 
 
 @lru_cache(maxsize=4096)
-def words(text: str) -> tuple[Word, ...]:
-    """The words of ``text`` (normalised like the search first: NFKC, case-folded), shortest units."""
+def words(text: str, *, longest: bool = False) -> tuple[Word, ...]:
+    """The words of ``text`` (normalised like the search first: NFKC, case-folded).
+
+    Shortest units by default (「受け」「取れる」), which match parts of compounds; ``longest`` gives the
+    dictionary's longest units (「受け取れる」 → 受け取る), which match synonyms.
+    """
     return tuple(
         Word(m.surface(), m.normalized_form(), tuple(m.part_of_speech()))
-        for m in _tokenizer().tokenize(normalize(text))
+        for m in _tokenizer(longest).tokenize(normalize(text))
         if m.surface().strip()
     )
 
 
 def lemmas(text: str) -> list[str]:
-    """The content words' dictionary forms, and each pair of neighbours joined (実施+機関 → 実施機関).
+    """The content words' dictionary forms, each pair of neighbours joined (実施+機関 → 実施機関), and the
+    longest units that are not already among them (受け取る).
 
-    The pairs let a compound match its synonym as one word (中古+車 → 中古車, 御+金 → 御金).
+    The pairs and the longest units let a compound match its synonym as one word (中古+車 → 中古車).
     """
     result: list[str] = []
     previous = None
     for word in words(text):
         if word.is_content:
             result.append(word.lemma)
-        if previous is not None and (word.is_content or word.pos[0] == "接尾辞"):
+        if previous is not None and word.pos[0] in ("名詞", "接尾辞"):
             result.append(previous.lemma + word.lemma)
-        previous = word if word.is_content or word.pos[0] == "接頭辞" else None
+        previous = word if word.pos[0] in ("名詞", "接頭辞") else None
+    seen = set(result)
+    result.extend(w.lemma for w in words(text, longest=True) if w.is_content and w.lemma not in seen)
     return result

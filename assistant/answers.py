@@ -160,8 +160,51 @@ def page_text(subsidy: Subsidy) -> str:
 # Nouns that come with questions about a listing's fields (「電話番号は」「主催団体は」「上限額は」) and say
 # nothing about a topic of their own.
 FIELD_WORDS = frozenset(
-    "額 先 番号 団体 機関 組織 省庁 日 日付 時期 期間 年 月 数字 割合 公式 受付 開始 最大 最高 上限 下限 金額 "
-    "方法 手続き 情報 内容 詳細 条件 要件 資格 人 時 程度 目安 予定 名前 名称 概要 仕組み 数 件数 人数".split()
+    [
+        "額",
+        "先",
+        "番号",
+        "団体",
+        "機関",
+        "組織",
+        "省庁",
+        "日",
+        "日付",
+        "時期",
+        "期間",
+        "年",
+        "月",
+        "数字",
+        "割合",
+        "公式",
+        "受付",
+        "開始",
+        "最大",
+        "最高",
+        "上限",
+        "下限",
+        "金額",
+        "方法",
+        "手続き",
+        "情報",
+        "内容",
+        "詳細",
+        "条件",
+        "要件",
+        "資格",
+        "人",
+        "時",
+        "程度",
+        "目安",
+        "予定",
+        "名前",
+        "名称",
+        "概要",
+        "仕組み",
+        "数",
+        "件数",
+        "人数",
+    ]
 )
 
 
@@ -267,6 +310,11 @@ def _amount(subsidy: Subsidy, result: Answer, now) -> None:
     if subsidy.max_amount is not None:
         note = f"（{subsidy.max_amount_note}）" if subsidy.max_amount_note else ""
         result.sentences.append(f"最大支給額は{formatting.format_yen(subsidy.max_amount)}です{note}。")
+    elif subsidy.max_amount_note:
+        # The page shows 「記載なし」 and the note (「銘柄ごとの定額」): the note is what it says.
+        result.sentences.append(
+            f"最大支給額は金額の記載がなく、「{subsidy.max_amount_note}」とされています。"
+        )
     _subsidy_rate(subsidy, result, now)
 
 

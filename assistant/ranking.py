@@ -42,15 +42,100 @@ PARTICLES = frozenset("のはがをにでともへやかよねしすさせまな
 
 # Dictionary forms that say how a question is asked, not what it is about.
 QUESTION_WORDS = frozenset(
-    "為る 居る 有る 在る 成る 出来る 教える 知る 分かる 良い 言う 思う 呉れる 下さる 頂く 欲しい 何 何処 どこ いつ "
-    "何時 誰 どう どの どんな どれ 如何 幾ら いくら 事 物 方 所 場合 可能 大丈夫 本当 具体 詳しい 質問 今 様 "
-    "くらい 位 達 等 の ん 此の この 其の それ これ 私 僕 うち 当社 弊社 自社 ページ 掲載".split()
+    [
+        "為る",
+        "居る",
+        "有る",
+        "在る",
+        "成る",
+        "出来る",
+        "教える",
+        "知る",
+        "分かる",
+        "良い",
+        "言う",
+        "思う",
+        "呉れる",
+        "下さる",
+        "頂く",
+        "欲しい",
+        "何",
+        "何処",
+        "どこ",
+        "いつ",
+        "何時",
+        "誰",
+        "どう",
+        "どの",
+        "どんな",
+        "どれ",
+        "如何",
+        "幾ら",
+        "いくら",
+        "事",
+        "物",
+        "方",
+        "所",
+        "場合",
+        "可能",
+        "大丈夫",
+        "本当",
+        "具体",
+        "詳しい",
+        "質問",
+        "今",
+        "様",
+        "くらい",
+        "位",
+        "達",
+        "等",
+        "の",
+        "ん",
+        "此の",
+        "この",
+        "其の",
+        "それ",
+        "これ",
+        "私",
+        "僕",
+        "うち",
+        "当社",
+        "弊社",
+        "自社",
+        "ページ",
+        "掲載",
+    ]
 )
 # Words every listing uses (as GENERIC, in dictionary forms).
 GENERIC_WORDS = frozenset(
-    "対象 申請 補助 助成 制度 事業 支援 利用 必要 場合 確認 補助金 助成金 金 使う 受ける 貰う 出る 会社 企業 "
-    "事業者".split()
+    [
+        "対象",
+        "申請",
+        "補助",
+        "助成",
+        "制度",
+        "事業",
+        "支援",
+        "利用",
+        "必要",
+        "場合",
+        "確認",
+        "補助金",
+        "助成金",
+        "金",
+        "使う",
+        "受ける",
+        "貰う",
+        "出る",
+        "会社",
+        "企業",
+        "事業者",
+    ]
 )
+
+
+# Synonym groups of words every listing uses (申請/応募).
+GENERIC_GROUPS = frozenset(["apply"])
 
 
 def word_terms(text: str) -> list[str]:
@@ -67,7 +152,7 @@ def word_terms(text: str) -> list[str]:
 
 def _is_word(term: str) -> bool:
     if term.startswith(GROUP_PREFIX):
-        return True
+        return term[len(GROUP_PREFIX) :] not in GENERIC_GROUPS
     if term.startswith(WORD_PREFIX):
         word = term[len(WORD_PREFIX) :]
         return word not in GENERIC_WORDS and not word.isdigit()
