@@ -5,6 +5,8 @@ A question and a passage that use two words of one group share the group's name 
 Japanese, not the wording of one listing; each is tested in ``tests/assistant/test_synonyms.py``.
 """
 
+from functools import lru_cache
+
 GROUPS: dict[str, tuple[str, ...]] = {
     # Who runs the programme (the issue's 主催/実施機関/運営/窓口; 窓口 is also the contact's word).
     "organiser": (
@@ -43,9 +45,20 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "contact": ("問い合わせ", "問い合わせる", "連絡", "相談", "窓口"),
 }
 
-_GROUP_OF: dict[str, str] = {word: name for name, words in GROUPS.items() for word in words}
+
+@lru_cache(maxsize=1)
+def _groups_by_word() -> dict[str, str]:
+    """Each word of each group, as written above and as the analyser writes it (コツ → こつ)."""
+    from .analysis import words
+
+    result: dict[str, str] = {}
+    for name, group in GROUPS.items():
+        for word in group:
+            result[word] = name
+            result["".join(w.lemma for w in words(word, longest=True))] = name
+    return result
 
 
 def group_of(lemma: str) -> str:
     """The group a word belongs to, or ""."""
-    return _GROUP_OF.get(lemma, "")
+    return _groups_by_word().get(lemma, "")
