@@ -30,6 +30,8 @@ CANNOT_ANSWER = NOT_STATED
 MIN_GROUNDED = 1.0
 # A passage answers when it holds at least this share of the question's term weight ...
 MIN_COVERAGE = 0.3
+# ... or, without a word of its own (「今からでも申請できますか」), nearly all of it.
+WHOLE_COVERAGE = 0.95
 # ... and beats a weak intent (「対象」「使える」) only when it holds this much.
 STRONG_COVERAGE = 0.7
 # A second passage is quoted too when it scores at least this share of the first one.
@@ -259,7 +261,9 @@ def answer(subsidy: Subsidy, question: str, *, now: datetime.datetime) -> Answer
     if grounded_share(index, question, intent) < MIN_GROUNDED:
         return Answer(kind="none")
     hits = [
-        hit for hit in index.search(content_words(question)) if hit.coverage >= MIN_COVERAGE and hit.has_word
+        hit
+        for hit in index.search(content_words(question), whole=question)
+        if hit.coverage >= MIN_COVERAGE and (hit.has_word or hit.coverage >= WHOLE_COVERAGE)
     ]
     if intent and (not intent.weak or not hits or _field_wins(intent, hits[0])):
         return field_answer(subsidy, intent, now=now)
