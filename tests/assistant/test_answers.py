@@ -106,7 +106,7 @@ def test_below_the_threshold_the_listing_cannot_answer():
     subsidy = make_subsidy(body="## 概要\n\n専門家の派遣費用を補助します。")
     result = answer(subsidy, "専門家の駐車場代は？", now=NOW)
     assert result.kind == "none" and not result.answered
-    assert CANNOT_ANSWER == "この掲載情報からはお答えできません"
+    assert CANNOT_ANSWER == "このページには記載がありません"
 
 
 def test_the_passage_index_is_rebuilt_when_the_listing_changes():

@@ -64,7 +64,8 @@ def test_a_text_answer_quotes_the_passage_and_links_its_heading(client):
 def test_an_unanswerable_question_points_to_the_official_page_and_the_contact(client):
     subsidy = make_subsidy(official_url="https://example.jp/", contact_name="事務局")
     response = client.get(ask_url(subsidy, q="駐車場はありますか", partial=1))
-    assert "この掲載情報からはお答えできません" in response.text
+    assert "このページには記載がありません" in response.text
+    assert "問い合わせ先（事務局）にお尋ねください" in response.text
     assert 'href="https://example.jp/"' in response.text
     assert f'href="{subsidy.get_absolute_url()}#contact"' in response.text
 
