@@ -296,13 +296,17 @@ def field_answer(subsidy: Subsidy, intent: Intent, *, now: datetime.datetime) ->
 def _deadline(subsidy: Subsidy, result: Answer, now: datetime.datetime) -> None:
     status = subsidy.status(at=now)
     if subsidy.accepts_from and status == ApplicationStatus.UPCOMING:
-        result.sentences.append(f"受付開始は{formatting.format_datetime(subsidy.accepts_from)}です。")
+        result.sentences.append(f"受付開始は{formatting.format_accepts_from(subsidy)}です。")
     if subsidy.rolling:
         result.sentences.append("随時受付です（締切日の定めはありません）。")
     elif subsidy.deadline:
-        when = formatting.format_datetime(subsidy.deadline)
+        # The deadline as the page writes it: the date alone unless the source states a time, an expected
+        # (予定) one as its month, and days left only for an announced one.
+        when = formatting.format_deadline(subsidy)
         if status == ApplicationStatus.CLOSED:
             result.sentences.append(f"申請締切は{when}で、受付は終了しています。")
+        elif subsidy.deadline_expected:
+            result.sentences.append(f"申請締切は{when}です（見込みで、公式の発表はまだありません）。")
         else:
             days = formatting.format_days_left(subsidy.days_left(on=now))
             result.sentences.append(f"申請締切は{when}です（{days}）。")

@@ -38,7 +38,7 @@ def test_without_javascript_the_page_shows_the_question_the_answer_and_the_box(c
     html = response.text
     assert "<html" in html
     assert "締切はいつですか？" in html
-    assert "申請締切は2026年3月31日（火）23:59です（残り74日）。" in html
+    assert "申請締切は2026年3月31日（火）です（残り74日）。" in html
     assert f'href="{subsidy.get_absolute_url()}#key-figures"' in html
     assert f'action="{ask_url(subsidy)}"' in html
     assert "専門家による助言ではありません" in html
