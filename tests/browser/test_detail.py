@@ -37,7 +37,7 @@ def test_print_hides_the_site_chrome_and_calendar_buttons(page, live_demo):
     page.emulate_media(media="print")
     assert not page.locator(".site-header").is_visible()
     assert not page.locator(".calendar-links").is_visible()
-    assert page.get_by_text("#155678").is_visible()
+    assert page.get_by_text("#155678", exact=True).is_visible()
     assert len(page.pdf(format="A4")) > 10_000
 
 
