@@ -364,32 +364,26 @@ class SubsidyAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        if (conflict := obj.title_amount_conflict()) and not obj.title_amount_confirmed:
+        if problem := obj.publish_blocker():
             self.message_user(
-                request, f"{conflict}公開する前に、どちらかを直すか確認してください。", messages.WARNING
+                request, f"{problem}公開する前に、どちらかを直すか確認してください。", messages.WARNING
             )
 
     @admin.action(description="選択した補助金を公開する", permissions=["change"])
     def publish(self, request, queryset):
         at = clock.now()
-        blocked = [s for s in queryset if s.title_amount_conflict() and not s.title_amount_confirmed]
-        changed = sum(
-            services.subsidy_publish(subsidy=subsidy, by=request.user, at=at)
-            for subsidy in queryset
-            if subsidy not in blocked
-        )
-        self._report(
+        self._run(
             request,
-            f"{changed}件を公開しました。",
-            unchanged=len(queryset) - changed - len(blocked),
+            queryset,
+            act=lambda subsidy: services.subsidy_publish(subsidy=subsidy, by=request.user, at=at),
+            refusal=lambda subsidy: (
+                f"「{subsidy.title}」は公開していません: {problem}"
+                if (problem := subsidy.publish_blocker())
+                else ""
+            ),
+            done="{n}件を公開しました。",
             reason="公開済み",
         )
-        for subsidy in blocked:
-            self.message_user(
-                request,
-                f"「{subsidy.title}」は公開していません: {subsidy.title_amount_conflict()}",
-                messages.ERROR,
-            )
 
     @admin.action(description="選択した補助金を非公開（下書き）に戻す", permissions=["change"])
     def unpublish(self, request, queryset):
@@ -402,24 +396,29 @@ class SubsidyAdmin(admin.ModelAdmin):
     def mark_verified_today(self, request, queryset):
         """Record that the staff member checked each listing against its official page today (JST)."""
         today = clock.jst_date(clock.now())
-        without_url = [s for s in queryset if not services.verification_url(s)]
-        changed = sum(
-            services.subsidy_mark_verified(subsidy=subsidy, by=request.user, on=today)
-            for subsidy in queryset
-            if subsidy not in without_url
-        )
-        self._report(
+        self._run(
             request,
-            f"{changed}件を{today.year}年{today.month}月{today.day}日に公式情報と照合済みにしました。",
-            unchanged=len(queryset) - changed - len(without_url),
+            queryset,
+            act=lambda subsidy: services.subsidy_mark_verified(subsidy=subsidy, by=request.user, on=today),
+            refusal=lambda subsidy: (
+                ""
+                if services.verification_url(subsidy)
+                else f"「{subsidy.title}」は公式ページ・情報ソースの URL がないため、照合済みにできません。"
+            ),
+            done=f"{{n}}件を{today.year}年{today.month}月{today.day}日に公式情報と照合済みにしました。",
             reason="本日あなたが照合済み",
         )
-        for subsidy in without_url:
-            self.message_user(
-                request,
-                f"「{subsidy.title}」は公式ページ・情報ソースの URL がないため、照合済みにできません。",
-                messages.ERROR,
-            )
+
+    def _run(self, request, queryset, *, act, refusal, done: str, reason: str) -> None:
+        """Apply ``act`` to each selected listing that ``refusal`` lets through (each refusal is reported as
+        an error), then report how many changed and how many were already so."""
+        refused = {subsidy.pk: message for subsidy in queryset if (message := refusal(subsidy))}
+        changed = sum(act(subsidy) for subsidy in queryset if subsidy.pk not in refused)
+        self._report(
+            request, done.format(n=changed), unchanged=len(queryset) - changed - len(refused), reason=reason
+        )
+        for message in refused.values():
+            self.message_user(request, message, messages.ERROR)
 
     def _report(self, request, message: str, *, unchanged: int, reason: str) -> None:
         if unchanged:

@@ -577,14 +577,18 @@ class Subsidy(models.Model):
             errors["adoption_rate_citation"] = (
                 "採択率の出典（公式の発表元、または推定の根拠）を書いてください。"
             )
-        conflict = self.title_amount_conflict()
-        if conflict and self.state == self.State.PUBLISHED and not self.title_amount_confirmed:
+        if self.state == self.State.PUBLISHED and (problem := self.publish_blocker()):
             errors["title"] = (
-                f"{conflict}公開するには、タイトルか最大支給額を直すか、内容を確かめて"
+                f"{problem}公開するには、タイトルか最大支給額を直すか、内容を確かめて"
                 "「タイトルの金額表記を確認済み」をオンにしてください。"
             )
         if errors:
             raise ValidationError(errors)
+
+    def publish_blocker(self) -> str:
+        """Why this listing may not be published as it is ("" when it may): a title amount that contradicts
+        the structured amount, until staff correct one or confirm it."""
+        return "" if self.title_amount_confirmed else self.title_amount_conflict()
 
     def title_amount_conflict(self) -> str:
         """A sentence for staff when the title's amount says something the structured amount does not."""
