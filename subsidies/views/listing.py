@@ -85,7 +85,9 @@ def home(request: HttpRequest) -> HttpResponse:
     announced = ~index.rolling & ~index.deadline_expected & (index.deadline != listing_index.NEVER)
     dated = pack((ranks <= STATUS_RANK[ApplicationStatus.UPCOMING]) & announced)
     closing_soon = index.ordered(dated, "deadline", at=now)[:HOME_ROWS].tolist()
-    newest = index.ordered(pack(current), "new", at=now)[:HOME_ROWS].tolist()
+    # Each section shows other listings than the one before it.
+    newest = [pk for pk in index.ordered(pack(current), "new", at=now).tolist() if pk not in closing_soon]
+    newest = newest[:HOME_ROWS]
     shown = {row.pk: row for row in cards([*closing_soon, *newest], now=now)}
     regions = list(Region.objects.all())
     blocks = [r for r in regions if r.kind == Region.Kind.BLOCK]

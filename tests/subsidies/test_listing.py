@@ -327,10 +327,29 @@ def test_home_has_search_closing_soon_new_and_every_region_and_purpose(client, v
         assert f'href="{region.get_absolute_url()}"' in text
     for purpose in Purpose.objects.all():
         assert f'href="{purpose.get_absolute_url()}"' in text
-    # Catalog token 1, cards 2 (listings, regions), regions 1, purposes 1 (the index was built by the first visit).
+    # Catalog token 1, cards 2 (listings, regions), regions 1, purposes 1, まとめ記事 1 (the index was built by
+    # the first visit).
     assert count_queries(client, reverse("subsidies:home")) == 6
     make_subsidy(title="新着")
     assert count_queries(client, reverse("subsidies:home")) == 6 + REBUILD
+
+
+def test_home_sections_show_different_listings_and_say_why_and_leave_out_expected_dates(client, vocab):
+    make_subsidy(title="締切間近", deadline=jst(2026, 1, 20), published_at=jst(2026, 1, 10, 9, 0))
+    make_subsidy(title="予定の締切", deadline=jst(2026, 1, 18), deadline_expected=True)
+    make_subsidy(title="随時の新着", rolling=True, deadline=None, published_at=jst(2026, 1, 12, 9, 0))
+    make_subsidy(title="まとめ", kind="roundup", deadline=jst(2026, 1, 19))
+    text = get(client, reverse("subsidies:home"))
+    closing, newest = (
+        re.findall(r'class="card__title"><a href="[^"]+">([^<]+)</a>', part)
+        for part in text.split('id="newest"')[0:2]
+    )
+    assert closing == ["締切間近"]  # not the expected date, not the roundup
+    assert "締切間近" not in newest and "随時の新着" in newest and "予定の締切" in newest
+    assert "公表された締切が近い順" in text and "新しく掲載された順" in text
+    assert (
+        'href="/subsidies/' in text.split('id="roundups"')[1] and "まとめ" in text.split('id="roundups"')[1]
+    )
 
 
 @pytest.mark.django_db
