@@ -445,3 +445,37 @@ def relaxations(listing: ListingFilter, counts: FacetCounts, params: QueryDict, 
                 rest.setlist("status", [s.value for s in ApplicationStatus])
             suggestions.append(Relaxation(FACET_LABELS[name], total, rest.urlencode()))
     return suggestions
+
+
+@dataclass
+class Chip:
+    """One active filter value, with the query string that removes just it."""
+
+    name: str
+    label: str
+    params: str
+
+
+def chips(listing: ListingFilter, counts: FacetCounts, params: QueryDict) -> list[Chip]:
+    """Removable chips for what the user chose (not a landing page's own filter), in the filters' order."""
+    result = []
+    for name in listing.active():
+        values = listing.value(name)
+        values = values if isinstance(values, list) else [values]
+        labels = {o.value: o.label for o in counts.facets[name].options} if name in counts.facets else {}
+        for value in values:
+            rest = params.copy()
+            rest.pop("page", None)
+            rest.setlist(name, [v for v in rest.getlist(name) if v != value])
+            label = f"「{value}」" if name == "q" else labels.get(value, value)
+            result.append(Chip(name, f"{FACET_LABELS[name]}: {label}", rest.urlencode()))
+    return result
+
+
+def searched_for(listing: ListingFilter, counts: FacetCounts) -> list[str]:
+    """What the page's heading names: the keyword, then the chosen region, purposes, industry and target."""
+    words = [listing.value("q")] if listing.value("q") else []
+    for name in M2M_FACETS:
+        if name in counts.facets:
+            words += [o.label for o in counts.facets[name].options if o.selected]
+    return words

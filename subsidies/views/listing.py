@@ -10,10 +10,12 @@ from subsidies.filters import (
     SORTS,
     ListingFilter,
     Vocabulary,
+    chips,
     combined,
     facet_counts,
     listing_bits,
     relaxations,
+    searched_for,
 )
 from subsidies.listing_index import pack, popcount
 from subsidies.models import STATUS_RANK, ApplicationStatus, Purpose, Region, Subsidy
@@ -67,6 +69,8 @@ def listing_context(request: HttpRequest, *, fixed=None) -> dict:
         "notes": listing.notes,
         "params": params.urlencode(),
         "relaxations": relaxations(listing, counts, params, without_q=without_q),
+        "chips": chips(listing, counts, params),
+        "searched_for": searched_for(listing, counts),
         "status_labels": [
             ApplicationStatus(s).label for s in sorted(listing.statuses, key=lambda s: STATUS_RANK[s])
         ],

@@ -358,3 +358,17 @@ def test_header_search_box_shows_the_cleaned_keyword_only_on_listing_pages(clien
     assert f'id="site-search-q" type="search" name="q" value="{"補" * 100}"' in response.text
     other = client.get("/no-such-page/", {"q": "<b>x</b>"})
     assert 'id="site-search-q" type="search" name="q" value=""' in other.text
+
+
+def test_the_heading_says_what_was_searched_and_each_filter_is_a_removable_chip(client, vocab):
+    equipment = next(p for p in Purpose.objects.all() if "設備" in p.name)
+    make_subsidy(title="東京の設備補助金", regions=[vocab["tokyo"]], purposes=[equipment])
+    text = get(client, f"{LIST}?region=tokyo&purpose={equipment.slug}&amount=under-1m")
+    heading = re.search(r"<h1>(.*?)</h1>", text, re.S)[1]
+    assert re.sub(r"<[^>]+>", "", heading) == f"東京都・{equipment.name} の補助金・助成金 1件"
+    chips = dict(re.findall(r'<li><a href="\?([^"]*)" aria-label="([^"]+) を外す">', text))
+    assert set(chips.values()) == {"地域: 東京都", f"利用目的: {equipment.name}", "支給額: 〜100万円"}
+    without_region = next(q for q, label in chips.items() if label == "地域: 東京都")
+    assert "region" not in without_region and "amount=under-1m" in without_region
+    assert '<a class="active-filters__reset" href="?">条件をクリア</a>' in text
+    assert "条件をクリア" not in get(client, LIST)  # nothing chosen, nothing to clear
