@@ -14,6 +14,10 @@ from django.urls import Resolver404, resolve
 from django.utils.cache import patch_vary_headers
 from django.utils.csp import CSP, build_policy
 
+# The header's name as a plain ``str``: ``CSP.HEADER_ENFORCE`` is a StrEnum member, and a WSGI server that checks
+# ``type(name) is str`` (the development server's wsgiref does) refuses the whole response with a 500.
+CSP_HEADER = str(CSP.HEADER_ENFORCE)
+
 
 class PermissionsPolicyMiddleware:
     """Adds ``Permissions-Policy`` from ``settings.PERMISSIONS_POLICY`` ({feature: [allowed origins]})."""
@@ -50,7 +54,7 @@ class RejectNulMiddleware:
             # This runs before the session (whose lookup would meet the NUL) and before the CSP and
             # frame middleware, so the refusal carries their headers itself.
             response = render(request, "400.html", status=400)
-            response.headers[CSP.HEADER_ENFORCE] = build_policy(settings.SECURE_CSP, None)
+            response.headers[CSP_HEADER] = build_policy(settings.SECURE_CSP, None)
             response.headers["X-Frame-Options"] = settings.X_FRAME_OPTIONS
             return response
         return self.get_response(request)
@@ -159,9 +163,9 @@ class PublicPageCacheMiddleware:
             return response
         if response.status_code != 200 or response.streaming or response.cookies:
             return response
-        if settings.SECURE_CSP and CSP.HEADER_ENFORCE not in response:
+        if settings.SECURE_CSP and CSP_HEADER not in response:
             nonce = getattr(request, "_csp_nonce", None)
-            response.headers[CSP.HEADER_ENFORCE] = build_policy(settings.SECURE_CSP, nonce)
+            response.headers[CSP_HEADER] = build_policy(settings.SECURE_CSP, nonce)
         cache.set(
             key, (response.content, response.status_code, dict(response.items())), settings.PAGE_CACHE_SECONDS
         )
