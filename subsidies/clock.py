@@ -22,11 +22,6 @@ def end_of_day(day: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time.max, tzinfo=JST)
 
 
-def deadline_on(day: datetime.date, hour: int = 23, minute: int = 59) -> datetime.datetime:
-    """A deadline on ``day`` at ``hour:minute`` JST (23:59 unless the listing says otherwise)."""
-    return datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=JST)
-
-
 def next_hour(moment: datetime.datetime) -> datetime.datetime:
     """The start of the hour after ``moment``'s, in JST (10:00 for 09:00:00 and for 09:59:59)."""
     local = moment.astimezone(JST).replace(minute=0, second=0, microsecond=0)

@@ -179,9 +179,6 @@ class SubsidyQuerySet(models.QuerySet):
         rows = self.in_bulk(ids) if ids else {}
         return [rows[pk] for pk in ids if pk in rows]
 
-    def drafts(self):
-        return self.filter(state=Subsidy.State.DRAFT)
-
     # The three status conditions, evaluated at the moment ``at``. They partition every row.
     @staticmethod
     def upcoming_q(at: datetime.datetime) -> Q:
@@ -255,9 +252,6 @@ class SubsidyQuerySet(models.QuerySet):
             condition |= Q(region__code=Region.NATIONAL_CODE) | Q(region__parent_id=region.pk)
         links = Subsidy.regions.through.objects.filter(condition, subsidy_id=OuterRef("pk"))
         return self.filter(Exists(links))
-
-    def popular(self):
-        return self.order_by(F("view_count").desc(), "pk")
 
 
 class Subsidy(models.Model):
