@@ -56,8 +56,10 @@ INSTALLED_APPS = [
     "checklists",
     "comparisons",
     "assistant",
-    "benchmarks",
 ]
+if DEBUG:
+    # The data generator and the benchmark commands (generate_demo_data, run_benchmark): development only.
+    INSTALLED_APPS.append("benchmarks")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -242,9 +244,9 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 # Lossless dumps for backups and moves: ``dumpdata --format exact-json`` (see config/exact_json.py).
 SERIALIZATION_MODULES = {"exact-json": "config.exact_json"}
 
-# The public site's name, shown in titles and feeds.
-SITE_NAME = "補助金ディレクトリ"
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# The public site's address, for absolute URLs (canonical, OpenGraph, JSON-LD, the .ics file). Production must set
+# it: the check subsidies.E001 refuses to run without it rather than point every link at the development server.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "")
 
 LOGGING = {
     "version": 1,
