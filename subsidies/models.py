@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .clock import end_of_day, jst_date
-from .search import GramsField
+from .fields import GramsField
 
 
 class SlugManager(models.Manager):
