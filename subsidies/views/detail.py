@@ -5,7 +5,6 @@ from django.middleware.csp import get_nonce
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_safe
 
-from config.middleware import fast_lane
 from subsidies import calendar, clock, counting, detail_page
 from subsidies.detail_parts import absolute, deadline_description
 from subsidies.models import Subsidy
@@ -17,9 +16,10 @@ def _visible(request: HttpRequest):
     return queryset if request.user.is_staff else queryset.published()
 
 
-@fast_lane
 @require_safe
 def subsidy_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    # Answered before the session and auth middleware for a visitor without a session
+    # (settings.FAST_LANE_URL_NAMES): read nothing of the session, messages or CSRF token here.
     counted = counting.should_count(request, pk)
     # Staff also see drafts (as a preview); everyone else only published listings.
     row = detail_page.read_row(pk, drafts=request.user.is_staff, count=counted)
