@@ -10,4 +10,5 @@ class SubsidiesConfig(AppConfig):
         from . import checks, signals
 
         register(checks.site_url_check)
+        register(checks.sections_check, "templates")
         signals.connect()

@@ -1,4 +1,4 @@
-"""System checks for what the listings need from the settings.
+"""System checks for what the listings need from the settings and from the apps that plug into them.
 
 ``SITE_URL`` makes the absolute URLs of a listing (canonical, OpenGraph, JSON-LD, the calendar file). Development
 has a default (the development server's address); with DEBUG off a missing or malformed one is an error, so
@@ -9,6 +9,10 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.checks import Error
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
+
+from . import hooks
 
 EXAMPLE = "https://hojo.example.jp"
 
@@ -35,3 +39,25 @@ def site_url_check(app_configs, **kwargs) -> list[Error]:
             )
         ]
     return []
+
+
+def sections_check(app_configs, **kwargs) -> list[Error]:
+    """Every section an app declares (``subsidy_sections``, see ``hooks.py``) names a known slot and a template."""
+    errors = []
+    for app, slot, template in hooks.declared_sections():
+        if slot not in hooks.SLOTS:
+            errors.append(
+                Error(
+                    f"{app} adds {template!r} to the unknown slot {slot!r}.",
+                    hint=f"The slots are: {', '.join(hooks.SLOTS)}.",
+                    id="subsidies.E003",
+                )
+            )
+            continue
+        try:
+            get_template(template)
+        except TemplateDoesNotExist:
+            errors.append(
+                Error(f"{app} adds the missing template {template!r} to {slot!r}.", id="subsidies.E003")
+            )
+    return errors
