@@ -3,6 +3,7 @@
 from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csp import get_nonce
 from django.shortcuts import get_object_or_404
+from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
 from subsidies import calendar, clock, counting, detail_page
@@ -25,11 +26,16 @@ def subsidy_detail(request: HttpRequest, pk: int) -> HttpResponse:
     row = detail_page.read_row(pk, drafts=request.user.is_staff, count=counted)
     if row is None:
         raise Http404("補助金が見つかりません。")
-    # Other apps' sections may read the query string (the comparison button reads ?compare=), so a request
-    # with one is rendered, not served from the cached page.
-    page = detail_page.page(request, row, now=clock.now(), cached=not request.GET)
+    # The cached page is the public's. A signed-in member of staff (who sees drafts) gets a page rendered for
+    # them alone, neither read from nor stored in the cache; so does a request with a query string, which
+    # other apps' sections may read (the comparison button reads ?compare=).
+    signed_in = request.user.is_authenticated
+    page = detail_page.page(request, row, now=clock.now(), cached=not (signed_in or request.GET))
     nonce = get_nonce(request)
     response = HttpResponse(page.fill(nonce="" if nonce is None else str(nonce), views=str(row.view_count)))
+    if signed_in:
+        # Nor may a browser's or a proxy's cache keep it.
+        patch_cache_control(response, private=True, no_store=True)
     if counted:
         counting.remember_view(request, response, row.pk)
     return response
