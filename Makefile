@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/hojokin
 
-.PHONY: install node run test test-postgres test-browser screenshots lint check bench bench-detail clean serve-prod load
+.PHONY: install node run test test-postgres test-browser screenshots lint check bench bench-detail clean serve-prod load eval
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,10 @@ serve-prod: install
 LOAD_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/hojo_load
 load: install
 	LOAD_DATABASE_URL=$(LOAD_DATABASE_URL) benchmarks/load.sh
+
+# The question box's evaluation: the development and held-out sets' scores and confident-wrong rates.
+eval: install
+	$(BIN)/pytest -q tests/assistant/test_evaluation.py
 
 lint: install
 	$(BIN)/ruff check .

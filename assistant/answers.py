@@ -14,16 +14,24 @@ from subsidies import formatting
 from subsidies.models import ApplicationStatus, Subsidy
 from subsidies.rendering import web_url
 
-from .intents import Intent, content_words, recognise
+from .analysis import words
+from .intents import Intent, content_words, fix_typos, recognise
 from .passages import Passage, article_passages, faq_passages, field_passages
-from .ranking import Hit, PassageIndex
+from .ranking import GENERIC_WORDS, QUESTION_WORDS, Hit, PassageIndex
 from .text import normalize
 
-NOT_STATED = "この掲載情報には記載がありません"
-CANNOT_ANSWER = "この掲載情報からはお答えできません"
+# What the box says when the page does not answer a question (then where to ask), and for an empty field.
+NOT_STATED = "このページには記載がありません"
+CANNOT_ANSWER = NOT_STATED
 
+# The box answers only when the page uses at least this share of the words that say what the question is
+# about (「明日の東京の天気は」: 明日 and 天気 are not on the page, so it does not answer with 対象地域).
+# Tuned on the development set (``make eval``), never on the held-out set.
+MIN_GROUNDED = 1.0
 # A passage answers when it holds at least this share of the question's term weight ...
-MIN_COVERAGE = 0.5
+MIN_COVERAGE = 0.3
+# ... or, without a word of its own (「今からでも申請できますか」), nearly all of it.
+WHOLE_COVERAGE = 0.95
 # ... and beats a weak intent (「対象」「使える」) only when it holds this much.
 STRONG_COVERAGE = 0.7
 # A second passage is quoted too when it scores at least this share of the first one.
@@ -44,7 +52,8 @@ FIELD_ANCHORS = {
     "review_period": "key-figures",
     "target": "eligibility",
     "region": "eligibility",
-    "expenses": "eligibility",
+    "organization": "eligibility",
+    "expenses": "requirements",
     "documents": "requirements",
     "flow": "flow",
     "contact": "contact",
@@ -58,6 +67,7 @@ FIELD_NAMES = {
     "review_period": "審査期間",
     "target": "対象者",
     "region": "対象地域",
+    "organization": "主催機関",
     "expenses": "対象経費",
     "documents": "必要書類",
     "flow": "申請の流れ",
@@ -111,7 +121,7 @@ def passage_index(subsidy: Subsidy) -> PassageIndex:
         if index is not None:
             _INDEXES.move_to_end(key)
             return index
-    index = PassageIndex(listing_passages(subsidy))
+    index = PassageIndex(listing_passages(subsidy), page_text=page_text(subsidy))
     with _INDEX_LOCK:
         _INDEXES[key] = index
         while len(_INDEXES) > INDEX_CACHE_SIZE:
@@ -130,16 +140,130 @@ def listing_passages(subsidy: Subsidy) -> list[Passage]:
     return [p for p in article_passages(subsidy.body) if _skeleton(p.text) not in seen] + fixed
 
 
+def page_text(subsidy: Subsidy) -> str:
+    """The listing's other words on its page (title, summary, fields), for telling what the page mentions."""
+    return "\n".join(
+        [
+            subsidy.title,
+            subsidy.summary,
+            subsidy.organization.name,
+            subsidy.target_description,
+            subsidy.max_amount_note,
+            subsidy.subsidy_rate,
+            subsidy.deadline_note,
+            subsidy.review_period_note,
+            subsidy.contact_name,
+            *(r.name for r in subsidy.regions.all()),
+            *(t.name for t in subsidy.target_types.all()),
+        ]
+    )
+
+
+# Nouns that come with questions about a listing's fields (「電話番号は」「主催団体は」「上限額は」) and say
+# nothing about a topic of their own.
+FIELD_WORDS = frozenset(
+    [
+        "額",
+        "先",
+        "番号",
+        "団体",
+        "機関",
+        "組織",
+        "省庁",
+        "日",
+        "日付",
+        "時期",
+        "期間",
+        "年",
+        "月",
+        "数字",
+        "割合",
+        "公式",
+        "受付",
+        "開始",
+        "最大",
+        "最高",
+        "上限",
+        "下限",
+        "金額",
+        "方法",
+        "手続き",
+        "情報",
+        "内容",
+        "詳細",
+        "条件",
+        "要件",
+        "資格",
+        "人",
+        "時",
+        "程度",
+        "目安",
+        "予定",
+        "名前",
+        "名称",
+        "概要",
+        "仕組み",
+        "数",
+        "件数",
+        "人数",
+    ]
+)
+
+
+def topic_words(question: str, intent: Intent | None) -> list:
+    """The nouns that say what ``question`` is about.
+
+    Question words (いつ, 何), words every listing uses (補助金, 申請), the nouns of field questions (番号,
+    団体) and the words that made the intent are left out.
+    """
+    text = content_words(question)
+    if intent:
+        text = intent.strip(text)
+    return [
+        word
+        for word in words(text)
+        if word.pos[0] in ("名詞", "形状詞")
+        and not word.is_number
+        and not word.is_counter
+        and any(ch.isalnum() for ch in word.surface)
+        and word.lemma not in QUESTION_WORDS
+        and word.lemma not in GENERIC_WORDS
+        and word.lemma not in FIELD_WORDS
+    ]
+
+
+def grounded_share(index: PassageIndex, question: str, intent: Intent | None) -> float:
+    """The share of the nouns saying what ``question`` is about that the page uses (1.0 with none).
+
+    A place name counts as on the page for a question about where the programme applies: 「大阪の会社でも
+    申請できますか」 is answered with the listing's regions.
+    """
+    topics = topic_words(question, intent)
+    if not topics:
+        return 1.0
+    found = sum(
+        index.on_page(word.lemma)
+        or index.on_page(word.surface)
+        or (word.is_place and intent is not None and intent.places)
+        for word in topics
+    )
+    return found / len(topics)
+
+
 def _skeleton(text: str) -> str:
     return "".join(ch for ch in normalize(text) if ch.isalnum())
 
 
 def answer(subsidy: Subsidy, question: str, *, now: datetime.datetime) -> Answer:
+    question = fix_typos(normalize(question))
     intent = recognise(question)
+    index = passage_index(subsidy)
+    if grounded_share(index, question, intent) < MIN_GROUNDED:
+        return Answer(kind="none")
     hits = [
         hit
-        for hit in passage_index(subsidy).search(content_words(question))
-        if hit.coverage >= MIN_COVERAGE and hit.has_word
+        for hit in index.search(content_words(question), whole=question)
+        if hit.coverage >= MIN_COVERAGE and (hit.has_word or hit.coverage >= WHOLE_COVERAGE)
     ]
     if intent and (not intent.weak or not hits or _field_wins(intent, hits[0])):
         return field_answer(subsidy, intent, now=now)
@@ -172,13 +296,17 @@ def field_answer(subsidy: Subsidy, intent: Intent, *, now: datetime.datetime) ->
 def _deadline(subsidy: Subsidy, result: Answer, now: datetime.datetime) -> None:
     status = subsidy.status(at=now)
     if subsidy.accepts_from and status == ApplicationStatus.UPCOMING:
-        result.sentences.append(f"受付開始は{formatting.format_datetime(subsidy.accepts_from)}です。")
+        result.sentences.append(f"受付開始は{formatting.format_accepts_from(subsidy)}です。")
     if subsidy.rolling:
         result.sentences.append("随時受付です（締切日の定めはありません）。")
     elif subsidy.deadline:
-        when = formatting.format_datetime(subsidy.deadline)
+        # The deadline as the page writes it: the date alone unless the source states a time, an expected
+        # (予定) one as its month, and days left only for an announced one.
+        when = formatting.format_deadline(subsidy)
         if status == ApplicationStatus.CLOSED:
             result.sentences.append(f"申請締切は{when}で、受付は終了しています。")
+        elif subsidy.deadline_expected:
+            result.sentences.append(f"申請締切は{when}です（見込みで、公式の発表はまだありません）。")
         else:
             days = formatting.format_days_left(subsidy.days_left(on=now))
             result.sentences.append(f"申請締切は{when}です（{days}）。")
@@ -190,6 +318,11 @@ def _amount(subsidy: Subsidy, result: Answer, now) -> None:
     if subsidy.max_amount is not None:
         note = f"（{subsidy.max_amount_note}）" if subsidy.max_amount_note else ""
         result.sentences.append(f"最大支給額は{formatting.format_yen(subsidy.max_amount)}です{note}。")
+    elif subsidy.max_amount_note:
+        # The page shows 「記載なし」 and the note (「銘柄ごとの定額」): the note is what it says.
+        result.sentences.append(
+            f"最大支給額は金額の記載がなく、「{subsidy.max_amount_note}」とされています。"
+        )
     _subsidy_rate(subsidy, result, now)
 
 
@@ -277,6 +410,13 @@ def _contact(subsidy: Subsidy, result: Answer, now) -> None:
         result.sentences.append("問い合わせ先は次のとおりです。")
 
 
+def _organization(subsidy: Subsidy, result: Answer, now) -> None:
+    result.sentences.append(f"主催機関は{subsidy.organization.name}です。")
+    website = web_url(subsidy.organization.website)
+    if website:
+        result.items.append(Item(f"{subsidy.organization.name}のウェブサイト", website))
+
+
 FIELD_WRITERS = {
     "deadline": _deadline,
     "amount": _amount,
@@ -286,6 +426,7 @@ FIELD_WRITERS = {
     "review_period": _review_period,
     "target": _target,
     "region": _region,
+    "organization": _organization,
     "expenses": _expenses,
     "documents": _documents,
     "flow": _flow,

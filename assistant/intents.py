@@ -9,6 +9,7 @@ Rules, not a model: each intent is a list of patterns over the normalised questi
 import re
 from dataclasses import dataclass
 
+from .analysis import words
 from .text import normalize
 
 
@@ -18,9 +19,29 @@ class Intent:
     patterns: tuple[str, ...]
     # A weak intent is a general word (「対象」「使える」) that a FAQ may answer more precisely.
     weak: bool = False
+    # Whether a place name the analyser recognises (名古屋, 札幌) signals this intent.
+    places: bool = False
 
     def matches(self, question: str) -> bool:
-        return any(re.search(pattern, question) for pattern in self.patterns)
+        return any(re.search(pattern, question) for pattern in self.patterns) or (
+            self.places and any(word.is_place for word in words(question))
+        )
+
+    def strip(self, question: str) -> str:
+        """The question without the words that signalled this intent (what is left says what it is about)."""
+        for pattern in self.patterns:
+            question = re.sub(pattern, " ", question)
+        return question
+
+
+# Conversion slips a question often has: 「補助律」 for 補助率.
+TYPOS = ((re.compile(r"(補助|採択|助成|交付|負担|合格|競争)律"), r"\1率"),)
+
+
+def fix_typos(text: str) -> str:
+    for pattern, replacement in TYPOS:
+        text = pattern.sub(replacement, text)
+    return text
 
 
 # Advice and explanations (how to raise the rate, how the amount is worked out) only the article can give.
@@ -98,6 +119,7 @@ INTENTS = (
             r"補助率",
             r"ほじょりつ",
             r"助成率",
+            r"交付率",
             r"何割",
             r"なんわり",
             r"何パーセント",
@@ -215,6 +237,20 @@ INTENTS = (
         ),
     ),
     Intent(
+        "organization",
+        (
+            r"主催",
+            r"実施機関",
+            r"実施主体",
+            r"執行団体",
+            r"運営(して|する|し|団体|主体|元|者|は|を|って|機関)",
+            r"(どこ|誰|だれ)が(実施|運営|主催|やって|執行)",
+            r"実施(して|する)(いる)?(の|団体|機関|省庁|ところ)",
+            r"所管",
+            r"管轄",
+        ),
+    ),
+    Intent(
         "contact",
         (
             r"問い?合わ?せ|問合せ|といあわせ",
@@ -243,8 +279,13 @@ INTENTS = (
             r"都道府県",
             r"県外",
             r"市外",
+            r"(どこ|どの|何)の?国",
+            r"対象国",
+            r"国(は|が|に)(対象|どこ|制限)",
             *PREFECTURES,
         ),
+        weak=True,
+        places=True,
     ),
     Intent(
         "target",
@@ -283,7 +324,7 @@ _FILLER = re.compile(
 
 def recognise(question: str) -> Intent | None:
     """The intent of ``question``, or None when it is not about a structured field."""
-    text = normalize(question)
+    text = fix_typos(normalize(question))
     if ADVICE.search(text):
         return None
     return next((intent for intent in INTENTS if intent.matches(text)), None)
@@ -291,4 +332,4 @@ def recognise(question: str) -> Intent | None:
 
 def content_words(question: str) -> str:
     """The question without filler, for the text search."""
-    return _FILLER.sub(" ", normalize(question))
+    return _FILLER.sub(" ", fix_typos(normalize(question)))

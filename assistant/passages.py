@@ -8,6 +8,8 @@ heading links to ``#article``; the staff FAQs link to ``#faq``.
 import re
 from dataclasses import dataclass
 
+from django.apps import apps
+
 ARTICLE_ANCHOR = "article"
 FAQ_ANCHOR = "faq"
 
@@ -37,6 +39,7 @@ class Passage:
     kind: str = "article"  # "article" or "faq"
     question: str = ""  # for a FAQ: the question (``text`` is the answer)
     label: str = ""  # a bold line that introduces the passage inside a section (「申請時の注意点」)
+    field: str = ""  # for a line of one of the listing's lists: the list (expenses, documents, ...)
 
     @property
     def indexed_text(self) -> str:
@@ -130,25 +133,45 @@ def article_passages(body: str) -> list[Passage]:
     ]
 
 
+def requirements_anchor() -> str:
+    """Where the detail page shows the listing's requirements: only the checklist lists them (``#checklist``).
+
+    Without the checklists app they are not on the page, so they are not quoted either.
+    """
+    return "checklist" if apps.is_installed("checklists") else ""
+
+
 def field_passages(subsidy) -> list[Passage]:
-    """The listing's structured lists as passages, so a question about one line of them finds it."""
+    """The listing's structured lists as passages, so a question about one line of them finds it.
+
+    Each links to the section of the detail page that shows the list: 対象経費 and 必要書類 are in
+    ``#requirements`` (「申請要件」 panel), the steps in ``#flow``, the requirements in the checklist.
+    """
     rows = [
-        ("申請要件", "requirements", (f"{r.text} {r.detail}".strip() for r in subsidy.requirements.all())),
+        (
+            "申請要件",
+            "requirements",
+            requirements_anchor(),
+            (f"{r.text} {r.detail}".strip() for r in subsidy.requirements.all()),
+        ),
         (
             "必要書類",
+            "documents",
             "requirements",
             (f"{d.name}（{d.detail}）" if d.detail else d.name for d in subsidy.documents.all()),
         ),
-        ("対象経費", "eligibility", (e.label for e in subsidy.expenses.all())),
+        ("対象経費", "expenses", "requirements", (e.label for e in subsidy.expenses.all())),
         (
             "申請の流れ",
+            "flow",
             "flow",
             (f"{s.title}：{s.description}" if s.description else s.title for s in subsidy.steps.all()),
         ),
     ]
     return [
-        Passage(text=text, heading=heading, anchor=anchor, kind="field")
-        for heading, anchor, texts in rows
+        Passage(text=text, heading=heading, anchor=anchor, kind="field", field=field)
+        for heading, field, anchor, texts in rows
+        if anchor
         for text in texts
     ]
 

@@ -9,8 +9,10 @@ import math
 from collections import Counter
 from dataclasses import dataclass
 
+from .analysis import lemmas
 from .passages import Passage
-from .text import has_hiragana, soft_terms, terms
+from .synonyms import group_of
+from .text import has_hiragana, normalize, soft_terms, terms
 
 K1 = 1.2
 B = 0.75
@@ -20,7 +22,14 @@ UNIGRAM_WEIGHT = 0.3
 SOFT_WEIGHT = 0.5
 
 
+# Word terms (the analyser's dictionary forms, ``w:`` + lemma) and synonym groups (``s:`` + group name).
+WORD_PREFIX = "w:"
+GROUP_PREFIX = "s:"
+
+
 def term_weight(term: str) -> float:
+    if term.startswith((WORD_PREFIX, GROUP_PREFIX)):
+        return 1.0
     return UNIGRAM_WEIGHT if len(term) == 1 else 1.0
 
 
@@ -30,6 +39,124 @@ GENERIC = frozenset(["対象", "申請", "補助", "助成", "制度", "事業",
 
 
 PARTICLES = frozenset("のはがをにでともへやかよねしすさせまなだ")
+
+# Dictionary forms that say how a question is asked, not what it is about.
+QUESTION_WORDS = frozenset(
+    [
+        "為る",
+        "居る",
+        "有る",
+        "在る",
+        "成る",
+        "出来る",
+        "教える",
+        "知る",
+        "分かる",
+        "良い",
+        "言う",
+        "思う",
+        "呉れる",
+        "下さる",
+        "頂く",
+        "欲しい",
+        "何",
+        "何処",
+        "どこ",
+        "いつ",
+        "何時",
+        "誰",
+        "どう",
+        "どの",
+        "どんな",
+        "どれ",
+        "如何",
+        "幾ら",
+        "いくら",
+        "事",
+        "物",
+        "方",
+        "所",
+        "場合",
+        "可能",
+        "大丈夫",
+        "本当",
+        "具体",
+        "詳しい",
+        "質問",
+        "今",
+        "様",
+        "くらい",
+        "位",
+        "達",
+        "等",
+        "の",
+        "ん",
+        "此の",
+        "この",
+        "其の",
+        "それ",
+        "これ",
+        "私",
+        "僕",
+        "うち",
+        "当社",
+        "弊社",
+        "自社",
+        "ページ",
+        "掲載",
+    ]
+)
+# Words every listing uses (as GENERIC, in dictionary forms).
+GENERIC_WORDS = frozenset(
+    [
+        "対象",
+        "申請",
+        "補助",
+        "助成",
+        "制度",
+        "事業",
+        "支援",
+        "利用",
+        "必要",
+        "場合",
+        "確認",
+        "補助金",
+        "助成金",
+        "金",
+        "使う",
+        "受ける",
+        "貰う",
+        "出る",
+        "会社",
+        "企業",
+        "事業者",
+    ]
+)
+
+
+# Synonym groups of words every listing uses (申請/応募).
+GENERIC_GROUPS = frozenset(["apply"])
+
+
+def word_terms(text: str) -> list[str]:
+    """The analyser's content words of ``text`` and their synonym groups, as terms."""
+    result = []
+    for lemma in lemmas(text):
+        group = group_of(lemma)
+        if group:
+            result.append(GROUP_PREFIX + group)
+        if lemma not in QUESTION_WORDS:
+            result.append(WORD_PREFIX + lemma)
+    return result
+
+
+def _is_word(term: str) -> bool:
+    if term.startswith(GROUP_PREFIX):
+        return term[len(GROUP_PREFIX) :] not in GENERIC_GROUPS
+    if term.startswith(WORD_PREFIX):
+        word = term[len(WORD_PREFIX) :]
+        return word not in GENERIC_WORDS and not word.isdigit()
+    return is_word_term(term)
 
 
 def is_word_term(term: str) -> bool:
@@ -52,22 +179,44 @@ class Hit:
 class PassageIndex:
     """The passages of one listing with their term counts; built once per listing version and cached."""
 
-    def __init__(self, passages: list[Passage]):
+    def __init__(self, passages: list[Passage], *, page_text: str = ""):
         self.passages = passages
-        self.counts = [Counter(terms(p.indexed_text) + soft_terms(p.indexed_text)) for p in passages]
+        self.counts = [
+            Counter(terms(p.indexed_text) + soft_terms(p.indexed_text) + word_terms(p.indexed_text))
+            for p in passages
+        ]
         self.lengths = [sum(c.values()) for c in self.counts]
         self.average_length = (sum(self.lengths) / len(self.lengths)) if self.lengths else 0.0
         self.document_frequency: Counter[str] = Counter()
         for counts in self.counts:
             self.document_frequency.update(counts.keys())
+        # Everything the page says (passages, title, summary, fields), to tell whether a question's words
+        # are on the page at all.
+        text = "\n".join([page_text, *(p.indexed_text for p in passages)])
+        self.page_text = normalize(text)
+        self.page_words = set(lemmas(text))
+        self.page_groups = {group_of(word) for word in self.page_words} - {""}
+
+    def on_page(self, lemma: str) -> bool:
+        """Whether the page uses ``lemma``, its synonym, or (two characters or more) contains it."""
+        group = group_of(lemma)
+        return (
+            lemma in self.page_words
+            or (bool(group) and group in self.page_groups)
+            or (len(lemma) > 1 and lemma in self.page_text)
+        )
 
     def idf(self, term: str) -> float:
         n, df = len(self.passages), self.document_frequency.get(term, 0)
         return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
-    def search(self, question: str, *, limit: int = 3) -> list[Hit]:
-        """The best passages for ``question``, best first (only those sharing at least one term)."""
-        hard = set(terms(question))
+    def search(self, question: str, *, limit: int = 3, whole: str = "") -> list[Hit]:
+        """The best passages for ``question``, best first (only those sharing at least one term).
+
+        ``question`` is the question without filler, for the character terms; ``whole`` the question as
+        asked, for the analyser (taking words out first would leave it fragments: 「はいつもらえるの」).
+        """
+        hard = set(terms(question)) | set(word_terms(whole or question))
         soft = {t for t in soft_terms(question) if t in self.document_frequency} - hard
         if not hard or not self.passages:
             return []
@@ -84,6 +233,6 @@ class PassageIndex:
             norm = K1 * (1 - B + B * length / (self.average_length or 1))
             score = sum(weights[t] * counts[t] * (K1 + 1) / (counts[t] + norm) for t in matched)
             coverage = sum(weights[t] for t in matched) / total
-            hits.append(Hit(passage, score, coverage, any(is_word_term(t) for t in matched)))
+            hits.append(Hit(passage, score, coverage, any(_is_word(t) for t in matched)))
         hits.sort(key=lambda hit: (-hit.score, -hit.coverage))
         return hits[:limit]

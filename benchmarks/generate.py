@@ -180,6 +180,12 @@ class Maker:
             ],
         }
         row["_body_pieces"] = body
+        # In the order ``search.document_parts`` appends them: regions, purposes, industries.
+        row["_taxonomy_names"] = [
+            region.name,
+            *(c["purpose_names"][i] for i in m2m["purposes"]),
+            *(c["industry_names"][i] for i in m2m["industries"]),
+        ]
         return row, m2m, children
 
 
@@ -202,6 +208,7 @@ def _entry(row, org_names, children):
     pieces += [x for e in children[SubsidyExpense] for x in ("\n", e["label"])]
     pieces += [x for d in children[RequiredDocument] for x in ("\n", d["name"], "\n", d.get("detail", ""))]
     pieces += [x for f in children[FAQ] for x in ("\n", f["question"], "\n", f["answer"])]
+    pieces += [x for name in row.pop("_taxonomy_names") for x in ("\n", name)]
     parts = [_piece(p) for p in pieces if p]
     text = "".join(n for n, _ in parts)
     grams = set().union(*(g for _, g in parts))
@@ -286,6 +293,8 @@ def prepare_context():
         "org_names": dict(Organization.objects.values_list("pk", "name")),
         "purposes": list(Purpose.objects.values_list("pk", flat=True)),
         "industries": list(Industry.objects.values_list("pk", flat=True)),
+        "purpose_names": dict(Purpose.objects.values_list("pk", "name")),
+        "industry_names": dict(Industry.objects.values_list("pk", "name")),
         "targets": list(TargetType.objects.values_list("pk", flat=True)),
         "now": timezone.now(),
     }

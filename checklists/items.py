@@ -9,8 +9,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from django.utils import timezone
-
 from subsidies import formatting
 from subsidies.models import ApplicationStatus, EligibilityRequirement, Subsidy
 
@@ -23,7 +21,6 @@ GROUP_ORDER = (Group.ELIGIBILITY, Group.SCHEDULE, Group.DOCUMENTS, Group.OTHER)
 
 # A document whose name contains this is a plan to write: the listing then gets 「<its name>を作成できる」.
 PLAN_MARKER = "計画書"
-DEFAULT_DEADLINE_TIME = datetime.time(23, 59)
 
 
 @dataclass(frozen=True)
@@ -94,16 +91,8 @@ class Evaluation:
 
 
 def deadline_text(subsidy: Subsidy) -> str:
-    """「2026年3月31日」, with the time when it is not the default 23:59; 「随時」; 「記載なし」."""
-    if subsidy.rolling:
-        return "随時"
-    if subsidy.deadline is None:
-        return formatting.NOT_STATED
-    text = formatting.format_date(subsidy.deadline, weekday=False)
-    local = timezone.localtime(subsidy.deadline)
-    if local.time().replace(second=0, microsecond=0) != DEFAULT_DEADLINE_TIME:
-        text += f" {local:%H:%M}"
-    return text
+    """The deadline as the whole site writes it (``formatting.format_deadline``), without the weekday."""
+    return formatting.format_deadline(subsidy, weekday=False)
 
 
 def _deadline_note(subsidy: Subsidy, status: ApplicationStatus, on: datetime.datetime) -> str:

@@ -21,7 +21,8 @@ def checklist_page(request: HttpRequest, pk: int) -> HttpResponse:
     queryset = Subsidy.objects.select_related("organization").prefetch_related(*CHECKLIST_PREFETCH)
     if not request.user.is_staff:
         queryset = queryset.published()
-    subsidy = get_object_or_404(queryset, pk=pk)
+    # A まとめ記事 describes several programmes: there is no one set of requirements to check.
+    subsidy = get_object_or_404(queryset.exclude(kind=Subsidy.Kind.ROUNDUP), pk=pk)
     now = clock.now()
     checklist = build_checklist(subsidy, on=now)
     context = {

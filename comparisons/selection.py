@@ -38,13 +38,19 @@ def parse_ids(values: list[str]) -> tuple[list[int], list[str]]:
 
 
 def select(values: list[str], queryset) -> Selection:
-    """The published listings named by ``values`` (GET values of ``ids`` then ``add``), at most four."""
+    """The listed subsidies named by ``values`` (GET values of ``ids`` then ``add``), at most four. A まとめ記事
+    has no single amount or deadline to compare, so it is left out with a note."""
     ids, ignored = parse_ids(values)
     found = {subsidy.pk: subsidy for subsidy in queryset.published().filter(pk__in=ids)} if ids else {}
+    roundups = [pk for pk in ids if pk in found and found[pk].is_roundup]
+    if roundups:
+        numbers = "、".join(map(str, roundups))
+        ignored.append(f"{numbers} は複数の制度のまとめ記事のため、比較には入れられません。")
     missing = [pk for pk in ids if pk not in found]
     if missing:
         numbers = "、".join(map(str, missing))
         ignored.append(f"{numbers} の補助金は見つからないか公開されていないため、表示していません。")
+    found = {pk: subsidy for pk, subsidy in found.items() if not subsidy.is_roundup}
     picked = [found[pk] for pk in ids if pk in found]
     if len(picked) > MAX_COLUMNS:
         extra = "、".join(str(subsidy.pk) for subsidy in picked[MAX_COLUMNS:])

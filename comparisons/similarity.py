@@ -49,7 +49,7 @@ from django.db.models import (
 from subsidies import listing_index
 from subsidies.clock import JST, jst_date
 from subsidies.formatting import format_yen
-from subsidies.models import ApplicationStatus, Region, Subsidy, SubsidyExpense
+from subsidies.models import STATUS_RANK, ApplicationStatus, Region, Subsidy, SubsidyExpense
 
 LIMIT = 4
 # The ranking is cached per listing version and per hour of the JST day: the ranks of other listings can lag
@@ -163,7 +163,7 @@ def similar_queryset(subsidy: Subsidy, *, on: datetime.datetime) -> QuerySet:
         candidates |= _has(PurposeThrough.objects.filter(purpose_id__in=purpose_ids))
     if category_ids:
         candidates |= _has(SubsidyExpense.objects.filter(category_id__in=category_ids))
-    queryset = Subsidy.objects.published().exclude(pk=subsidy.pk).filter(candidates)
+    queryset = Subsidy.objects.listed().exclude(pk=subsidy.pk).filter(candidates)
     if not is_national:
         # 全国 is compatible with everything; otherwise the candidate must be reachable by region.
         compatible = region["same"] | region["national"]
@@ -198,12 +198,16 @@ def similar_queryset(subsidy: Subsidy, *, on: datetime.datetime) -> QuerySet:
         )
     queryset = queryset.with_status(at=on)
     status_score = Case(
-        When(status_rank=0, then=Value(WEIGHT_OPEN)),
-        When(status_rank=1, then=Value(WEIGHT_UPCOMING)),
+        When(status_rank=STATUS_RANK[ApplicationStatus.OPEN], then=Value(WEIGHT_OPEN)),
+        When(status_rank=STATUS_RANK[ApplicationStatus.UPCOMING], then=Value(WEIGHT_UPCOMING)),
         default=Value(0),
     )
     return (
-        queryset.alias(is_closed=Case(When(status_rank=2, then=Value(1)), default=Value(0)))
+        queryset.alias(
+            is_closed=Case(
+                When(status_rank=STATUS_RANK[ApplicationStatus.CLOSED], then=Value(1)), default=Value(0)
+            )
+        )
         .annotate(
             similarity=shared_purposes * WEIGHT_PURPOSE
             + shared_categories * WEIGHT_EXPENSE
@@ -270,8 +274,14 @@ def ranked(subsidy: Subsidy, *, on: datetime.datetime, limit: int = LIMIT) -> li
         )
         score += np.where((amounts >= low) & (amounts <= high), WEIGHT_AMOUNT, 0)
     ranks = index.status_ranks(on)[chosen]
-    score += np.choose(ranks, [WEIGHT_OPEN, WEIGHT_UPCOMING, 0])
-    order = np.lexsort((index.pks[chosen], index.deadline[chosen], -score, ranks == 2))[:limit]
+    weights = np.zeros(len(STATUS_RANK), dtype=np.int64)
+    weights[[STATUS_RANK[ApplicationStatus.OPEN], STATUS_RANK[ApplicationStatus.UPCOMING]]] = (
+        WEIGHT_OPEN,
+        WEIGHT_UPCOMING,
+    )
+    score += weights[ranks]
+    closed = ranks == STATUS_RANK[ApplicationStatus.CLOSED]
+    order = np.lexsort((index.pks[chosen], index.deadline[chosen], -score, closed))[:limit]
     return [(int(index.pks[chosen[i]]), int(score[i])) for i in order]
 
 
@@ -289,7 +299,7 @@ def similar_subsidies(subsidy: Subsidy, *, on: datetime.datetime, limit: int = L
         cache.set(key, ranking, RANKING_CACHE_SECONDS)
     scores = dict(ranking)
     rows = (
-        Subsidy.objects.published()
+        Subsidy.objects.listed()
         .filter(pk__in=scores)
         .with_status(at=on)
         .select_related("organization")

@@ -73,13 +73,9 @@ def _amount(subsidy: Subsidy) -> Cell:
 
 
 def _deadline(subsidy: Subsidy, on: datetime.datetime) -> Cell:
-    if subsidy.rolling:
-        return Cell("随時", subsidy.deadline_note)
-    if subsidy.deadline:
-        days = formatting.format_days_left(subsidy.days_left(on=on))
-        note = "　".join(part for part in (days, subsidy.deadline_note) if part)
-        return Cell(formatting.format_date(subsidy.deadline), note)
-    return Cell(subsidy.deadline_note or NOT_STATED)
+    days = formatting.format_days_left(subsidy.days_left(on=on))
+    note = "　".join(part for part in (days, subsidy.deadline_note) if part)
+    return Cell(formatting.format_deadline(subsidy), note)
 
 
 def _adoption_rate(subsidy: Subsidy) -> Cell:

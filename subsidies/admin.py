@@ -16,9 +16,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count
 
-from . import clock, services
+from . import clock, formatting, services
 from .models import (
     FAQ,
+    VERIFICATION_STATES,
     ApplicationStatus,
     ApplicationStep,
     EligibilityRequirement,
@@ -36,9 +37,6 @@ from .models import (
 admin.site.site_header = "補助金ディレクトリ 管理画面"
 admin.site.site_title = "補助金ディレクトリ 管理画面"
 admin.site.index_title = "掲載情報の管理"
-
-# A listing not checked against its source for this many days is stale.
-STALE_AFTER_DAYS = 90
 
 
 def _short_textarea(rows: int) -> dict:
@@ -139,14 +137,8 @@ class ApplicationStatusFilter(admin.SimpleListFilter):
         return ApplicationStatus.choices
 
     def queryset(self, request, queryset):
-        now = clock.now()
-        match self.value():
-            case ApplicationStatus.OPEN:
-                return queryset.accepting(on=now)
-            case ApplicationStatus.UPCOMING:
-                return queryset.upcoming(on=now)
-            case ApplicationStatus.CLOSED:
-                return queryset.closed(on=now)
+        if self.value() in ApplicationStatus.values:
+            return queryset.with_status_in([self.value()], at=clock.now())
         return queryset
 
 
@@ -164,18 +156,18 @@ class OrganizationKindFilter(admin.SimpleListFilter):
 
 
 class VerificationFilter(admin.SimpleListFilter):
-    """Listings due for a check: never verified, or last verified 90 or more days ago (in JST)."""
+    """未確認 (never checked against the official source) and 要再確認 (checked more than
+    ``freshness.STALE_AFTER_DAYS`` days ago, in JST): the same rule as the public page's notice."""
 
-    title = "確認状況"
+    title = "公式情報との照合"
     parameter_name = "verification"
 
     def lookups(self, request, model_admin):
-        return [("stale", f"確認から{STALE_AFTER_DAYS}日以上")]
+        return VERIFICATION_STATES
 
     def queryset(self, request, queryset):
-        if self.value() == "stale":
-            cutoff = clock.jst_date(clock.now()) - datetime.timedelta(days=STALE_AFTER_DAYS)
-            return queryset.filter(models.Q(verified_on__isnull=True) | models.Q(verified_on__lte=cutoff))
+        if self.value() in dict(VERIFICATION_STATES):
+            return queryset.verification(self.value(), on=clock.now())
         return queryset
 
 
@@ -240,7 +232,10 @@ class SubsidyAdmin(admin.ModelAdmin):
     form = SubsidyForm
     # Sections in the order of the public detail page.
     fieldsets = (
-        ("基本情報", {"fields": ("title", "summary", ("state", "published_at"))}),
+        (
+            "基本情報",
+            {"fields": ("title", "title_amount_confirmed", "summary", "kind", ("state", "published_at"))},
+        ),
         (
             "対象",
             {
@@ -259,6 +254,7 @@ class SubsidyAdmin(admin.ModelAdmin):
             {
                 "fields": (
                     ("max_amount", "max_amount_note"),
+                    "max_amount_source",
                     "subsidy_rate",
                     ("adoption_rate", "adoption_rate_basis"),
                     "adoption_rate_citation",
@@ -268,8 +264,19 @@ class SubsidyAdmin(admin.ModelAdmin):
         ),
         (
             "スケジュール",
-            {"fields": (("accepts_from", "deadline"), "rolling", "deadline_note", "review_period_note")},
+            {
+                "fields": (
+                    ("accepts_from", "accepts_from_has_time", "accepts_from_expected"),
+                    ("deadline", "deadline_has_time", "deadline_expected"),
+                    "rolling",
+                    "deadline_note",
+                    "review_period_note",
+                ),
+                "description": "日付は公式に発表されたものだけを「予定」なしで入れます。見込みの日付は「予定（未発表）」を"
+                "オンにします。締切も随時受付もわからなければ空欄のままにします（「受付期間未定」と表示）。",
+            },
         ),
+        ("一覧の補足", {"fields": ("expenses_incomplete", "documents_incomplete")}),
         ("本文", {"fields": ("body",)}),
         (
             "問い合わせ・公式情報",
@@ -278,13 +285,20 @@ class SubsidyAdmin(admin.ModelAdmin):
         (
             "情報ソース・確認",
             {
-                "fields": ("source_name", "source_url", "verified_on"),
-                "description": "確認日は、担当者が情報ソースと照合した日だけを入れてください。",
+                "fields": ("source_name", "source_url", "verified_on", "verified_by", "verified_source_url"),
+                "description": "確認日・確認者・照合した URL は、一覧の操作「公式情報と照合した」でだけ記録されます。",
             },
         ),
         ("記録", {"fields": ("view_count", "created_at", "updated_at", "edit_token")}),
     )
-    readonly_fields = ("view_count", "created_at", "updated_at")
+    readonly_fields = (
+        "view_count",
+        "created_at",
+        "updated_at",
+        "verified_on",
+        "verified_by",
+        "verified_source_url",
+    )
     autocomplete_fields = ("organization", "regions", "purposes", "industries", "target_types")
     inlines = (
         EligibilityRequirementInline,
@@ -306,19 +320,20 @@ class SubsidyAdmin(admin.ModelAdmin):
         "state",
     )
     list_filter = (
+        VerificationFilter,
         ApplicationStatusFilter,
+        "kind",
         "regions",
         "purposes",
         OrganizationKindFilter,
         "difficulty",
         "state",
-        VerificationFilter,
     )
     search_fields = ("title", "organization__name")
     list_select_related = ("organization",)
     list_per_page = 50
     date_hierarchy = "deadline"
-    actions = ("publish", "unpublish", "mark_verified_today")
+    actions = ("mark_verified_today", "publish", "unpublish")
 
     def get_queryset(self, request):
         # One ``now`` per request for the status column, its sorting and the status filter's options.
@@ -335,34 +350,46 @@ class SubsidyAdmin(admin.ModelAdmin):
 
     @admin.display(description="残り日数", ordering="deadline")
     def days_left_label(self, obj: Subsidy) -> str:
-        if obj.rolling:
-            return "随時"
-        if obj.deadline is None:
-            return "記載なし"
-        days = obj.days_left(on=clock.now())
-        if obj.application_status == ApplicationStatus.CLOSED or days < 0:
-            return "締切済み"
-        if days == 0:
-            return "本日締切"
-        return f"残り{days}日"
+        if not obj.has_firm_deadline:
+            return formatting.format_deadline(obj, weekday=False)
+        return formatting.format_days_left(obj.days_left(on=clock.now()))
 
     @admin.display(description="対象地域")
     def region_names(self, obj: Subsidy) -> str:
         return "、".join(region.name for region in obj.regions.all())
 
-    @admin.display(description="確認日", ordering="verified_on", empty_value="未確認")
+    @admin.display(description="公式情報との照合", ordering="verified_on", empty_value="未確認")
     def verified_label(self, obj: Subsidy) -> datetime.date | None:
         return obj.verified_on
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if (conflict := obj.title_amount_conflict()) and not obj.title_amount_confirmed:
+            self.message_user(
+                request, f"{conflict}公開する前に、どちらかを直すか確認してください。", messages.WARNING
+            )
 
     @admin.action(description="選択した補助金を公開する", permissions=["change"])
     def publish(self, request, queryset):
         at = clock.now()
+        blocked = [s for s in queryset if s.title_amount_conflict() and not s.title_amount_confirmed]
         changed = sum(
-            services.subsidy_publish(subsidy=subsidy, by=request.user, at=at) for subsidy in queryset
+            services.subsidy_publish(subsidy=subsidy, by=request.user, at=at)
+            for subsidy in queryset
+            if subsidy not in blocked
         )
         self._report(
-            request, f"{changed}件を公開しました。", unchanged=len(queryset) - changed, reason="公開済み"
+            request,
+            f"{changed}件を公開しました。",
+            unchanged=len(queryset) - changed - len(blocked),
+            reason="公開済み",
         )
+        for subsidy in blocked:
+            self.message_user(
+                request,
+                f"「{subsidy.title}」は公開していません: {subsidy.title_amount_conflict()}",
+                messages.ERROR,
+            )
 
     @admin.action(description="選択した補助金を非公開（下書き）に戻す", permissions=["change"])
     def unpublish(self, request, queryset):
@@ -371,18 +398,28 @@ class SubsidyAdmin(admin.ModelAdmin):
             request, f"{changed}件を下書きに戻しました。", unchanged=len(queryset) - changed, reason="下書き"
         )
 
-    @admin.action(description="選択した補助金を「本日確認済み」にする", permissions=["change"])
+    @admin.action(description="公式情報と照合した（本日・自分の名前で記録）", permissions=["change"])
     def mark_verified_today(self, request, queryset):
+        """Record that the staff member checked each listing against its official page today (JST)."""
         today = clock.jst_date(clock.now())
+        without_url = [s for s in queryset if not services.verification_url(s)]
         changed = sum(
-            services.subsidy_mark_verified(subsidy=subsidy, by=request.user, on=today) for subsidy in queryset
+            services.subsidy_mark_verified(subsidy=subsidy, by=request.user, on=today)
+            for subsidy in queryset
+            if subsidy not in without_url
         )
         self._report(
             request,
-            f"{changed}件の確認日を{today.year}年{today.month}月{today.day}日にしました。",
-            unchanged=len(queryset) - changed,
-            reason="本日確認済み",
+            f"{changed}件を{today.year}年{today.month}月{today.day}日に公式情報と照合済みにしました。",
+            unchanged=len(queryset) - changed - len(without_url),
+            reason="本日あなたが照合済み",
         )
+        for subsidy in without_url:
+            self.message_user(
+                request,
+                f"「{subsidy.title}」は公式ページ・情報ソースの URL がないため、照合済みにできません。",
+                messages.ERROR,
+            )
 
     def _report(self, request, message: str, *, unchanged: int, reason: str) -> None:
         if unchanged:

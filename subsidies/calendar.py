@@ -1,7 +1,8 @@
 """A listing's deadline as an iCalendar (RFC 5545) event, and as a Google Calendar link.
 
-A deadline at 23:59 JST (the default when the published deadline has no time) is an all-day event on that
-day; a deadline with a time is a one-hour event ending at the deadline. Times are written in UTC, so the file
+A deadline given as a date only (``Subsidy.deadline_has_time`` off) is an all-day event on that day; a
+deadline with a time stated by the source is a one-hour event ending at the deadline. Only announced
+deadlines become events (``Subsidy.has_firm_deadline``): an expected (予定) date would look firm in a calendar. Times are written in UTC, so the file
 needs no VTIMEZONE. The event carries a reminder seven days before.
 """
 
@@ -15,16 +16,11 @@ MAX_OCTETS = 75
 GOOGLE_CALENDAR = "https://calendar.google.com/calendar/render"
 
 
-def is_all_day(deadline: datetime.datetime) -> bool:
-    local = deadline.astimezone(JST)
-    return (local.hour, local.minute) == (23, 59)
-
-
 def event_span(
-    deadline: datetime.datetime,
+    deadline: datetime.datetime, *, all_day: bool
 ) -> tuple[datetime.date, datetime.date] | tuple[datetime.datetime, datetime.datetime]:
     """(start, end): dates for an all-day deadline (end exclusive), else the hour before the deadline."""
-    if is_all_day(deadline):
+    if all_day:
         day = deadline.astimezone(JST).date()
         return day, day + datetime.timedelta(days=1)
     return deadline - datetime.timedelta(hours=1), deadline
@@ -61,10 +57,17 @@ def _utc(moment: datetime.datetime) -> str:
 
 
 def deadline_event(
-    *, pk: int, title: str, deadline: datetime.datetime, url: str, description: str, now: datetime.datetime
+    *,
+    pk: int,
+    title: str,
+    deadline: datetime.datetime,
+    all_day: bool,
+    url: str,
+    description: str,
+    now: datetime.datetime,
 ) -> str:
     host = urlsplit(url).hostname or "localhost"
-    start, end = event_span(deadline)
+    start, end = event_span(deadline, all_day=all_day)
     if isinstance(start, datetime.datetime):
         when = [f"DTSTART:{_utc(start)}", f"DTEND:{_utc(end)}"]
     else:
@@ -94,8 +97,8 @@ def deadline_event(
     return "".join(fold(line) + CRLF for line in lines)
 
 
-def google_calendar_url(*, title: str, deadline: datetime.datetime, details: str) -> str:
-    start, end = event_span(deadline)
+def google_calendar_url(*, title: str, deadline: datetime.datetime, all_day: bool, details: str) -> str:
+    start, end = event_span(deadline, all_day=all_day)
     if isinstance(start, datetime.datetime):
         dates = f"{_utc(start)}/{_utc(end)}"
     else:

@@ -22,6 +22,11 @@ def end_of_day(day: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time.max, tzinfo=JST)
 
 
+def start_of_day(day: datetime.date) -> datetime.datetime:
+    """0:00 JST of ``day``: when an acceptance period given as a date only begins."""
+    return datetime.datetime.combine(day, datetime.time(), tzinfo=JST)
+
+
 def next_hour(moment: datetime.datetime) -> datetime.datetime:
     """The start of the hour after ``moment``'s, in JST (10:00 for 09:00:00 and for 09:59:59)."""
     local = moment.astimezone(JST).replace(minute=0, second=0, microsecond=0)

@@ -23,7 +23,7 @@ from django.utils.text import Truncator
 
 from . import calendar, structured_data, versioning
 from .faq import QA, generated_faqs
-from .formatting import format_datetime
+from .formatting import format_deadline
 from .models import Region, Subsidy, SubsidyExpense
 from .rendering import Article, render_article, web_url
 
@@ -100,6 +100,7 @@ CACHED_SECTIONS = (
     "flow",
     "amount",
     "deadline_note",
+    "verification",
     "figures",
     "calendar",
     "eligibility",
@@ -188,15 +189,19 @@ def build_parts(subsidy: Subsidy) -> DetailParts:
 
 
 def _google_calendar_url(subsidy: Subsidy, url: str) -> str:
-    if subsidy.rolling or subsidy.deadline is None:
+    """Only an announced deadline becomes a calendar event: an expected (予定) one would look firm there."""
+    if not subsidy.has_firm_deadline or subsidy.is_roundup:
         return ""
     return calendar.google_calendar_url(
-        title=subsidy.title, deadline=subsidy.deadline, details=deadline_description(subsidy, url)
+        title=subsidy.title,
+        deadline=subsidy.deadline,
+        all_day=not subsidy.deadline_has_time,
+        details=deadline_description(subsidy, url),
     )
 
 
 def deadline_description(subsidy: Subsidy, url: str) -> str:
-    lines = [f"申請締切: {format_datetime(subsidy.deadline)}"]
+    lines = [f"申請締切: {format_deadline(subsidy)}"]
     if subsidy.deadline_note:
         lines.append(subsidy.deadline_note)
     lines.append(f"詳細: {url}")

@@ -5,7 +5,7 @@ from django.utils.feedgenerator import Atom1Feed
 
 from subsidies import clock, listing_index
 from subsidies.filters import ListingFilter, Vocabulary, combined, listing_bits
-from subsidies.formatting import format_yen
+from subsidies.formatting import format_deadline, format_yen
 from subsidies.models import Subsidy
 
 FEED_SIZE = 30
@@ -35,7 +35,10 @@ class LatestSubsidiesFeed(Feed):
         return item.title
 
     def item_description(self, item):
-        return f"{item.summary}（最大支給額: {format_yen(item.max_amount)}／主催: {item.organization.name}）"
+        return (
+            f"{item.summary}（最大支給額: {format_yen(item.max_amount)}／申請締切: {format_deadline(item)}"
+            f"／主催: {item.organization.name}）"
+        )
 
     def item_pubdate(self, item):
         return item.published_at

@@ -34,7 +34,8 @@ from subsidies.models import (
     TargetType,
 )
 
-DEFAULT_STATUSES = (ApplicationStatus.OPEN.value, ApplicationStatus.UPCOMING.value)
+# Everything but 募集終了: a listing whose period is unknown may well be open, so it is shown (labelled).
+DEFAULT_STATUSES = tuple(s.value for s in ApplicationStatus if s != ApplicationStatus.CLOSED)
 
 # Amount bands: (slug, label, lowest yen exclusive, highest yen inclusive).
 AMOUNT_BANDS = (
@@ -96,6 +97,10 @@ class Vocabulary:
         return ids
 
 
+# 締切が近い順: announced deadlines before expected (予定) ones, each by date, undated last.
+DEADLINE_ORDER = ("deadline_expected", F("deadline").asc(nulls_last=True))
+
+
 def amount_band_q(slug: str) -> Q:
     _, _, low, high = next(band for band in AMOUNT_BANDS if band[0] == slug)
     condition = Q(max_amount__isnull=False)
@@ -108,8 +113,7 @@ def amount_band_q(slug: str) -> Q:
 
 def deadline_within_q(days: int, *, now: datetime.datetime) -> Q:
     """Open now and closing no more than ``days`` calendar days away (JST), like ``closing_within``."""
-    last = end_of_day(jst_date(now) + datetime.timedelta(days=days))
-    return SubsidyQuerySet.open_q(now) & Q(rolling=False, deadline__lte=last)
+    return SubsidyQuerySet.closing_by_q(jst_date(now) + datetime.timedelta(days=days), at=now)
 
 
 def _link_exists(name: str, ids) -> Exists:
@@ -141,7 +145,7 @@ class ListingFilter(django_filters.FilterSet):
         self.vocabulary = vocabulary
         self.fixed = fixed or {}  # a landing page's own filter, e.g. {"region": "tokyo"}
         self.notes: list[str] = []
-        super().__init__(self._sanitize(data or QueryDict()), queryset=Subsidy.objects.published(), **kwargs)
+        super().__init__(self._sanitize(data or QueryDict()), queryset=Subsidy.objects.listed(), **kwargs)
         for name in ("region", "purpose", "industry", "target"):
             self.filters[name].extra["choices"] = [
                 (slug, str(row)) for slug, row in vocabulary.by_slug[name].items()
@@ -244,8 +248,8 @@ class ListingFilter(django_filters.FilterSet):
         return None
 
     def matching(self, *, without=()):
-        """Published listings matching every filter except those named in ``without``."""
-        queryset = Subsidy.objects.published()
+        """Listed subsidies matching every filter except those named in ``without``."""
+        queryset = Subsidy.objects.listed()
         for name in FILTER_NAMES:
             if name in without:
                 continue
@@ -265,14 +269,14 @@ class ListingFilter(django_filters.FilterSet):
         sort = self.sort_key
         if sort == "relevance" and self.terms:
             queryset = queryset.annotate(title_hit=search.title_rank(self.terms))
-            return queryset.order_by("-title_hit", "status_rank", F("deadline").asc(nulls_last=True), "pk")
+            return queryset.order_by("-title_hit", "status_rank", *DEADLINE_ORDER, "pk")
         if sort == "new":
             return queryset.order_by(F("published_at").desc(nulls_last=True), "-pk")
         if sort == "amount":
             return queryset.order_by(F("max_amount").desc(nulls_last=True), "status_rank", "pk")
         if sort == "popular":
             return queryset.order_by("-view_count", "pk")
-        return queryset.order_by("status_rank", F("deadline").asc(nulls_last=True), "pk")
+        return queryset.order_by("status_rank", *DEADLINE_ORDER, "pk")
 
     # django-filter calls these only through filter_queryset, which we replace; they document the params.
     def filter_noop(self, queryset, name, value):
@@ -306,6 +310,7 @@ class Relaxation:
     label: str
     count: int
     params: str
+    include: bool = False  # 「募集終了も含めると N件」 rather than 「地域の条件を外すと N件」
 
 
 @dataclass
@@ -320,7 +325,7 @@ def value_bits(listing: ListingFilter, index: ListingIndex, name: str, value) ->
     """
     vocab, now = listing.vocabulary, listing.now
     if name == "status":
-        wanted = np.zeros(3, dtype=bool)
+        wanted = np.zeros(len(STATUS_RANK), dtype=bool)
         wanted[[STATUS_RANK[ApplicationStatus(s)] for s in value]] = True
         return pack(wanted[index.status_ranks(now)])
     if name == "region":
@@ -410,8 +415,20 @@ def facet_counts(listing: ListingFilter, index: ListingIndex, bits: dict[str, np
 
 
 def relaxations(listing: ListingFilter, counts: FacetCounts, params: QueryDict, *, without_q: int | None):
-    """Filters whose removal would find something: 「締切の条件を外すと12件」."""
+    """What would find more: first 「募集終了も含めると N件」 whenever closed listings match (found or not), then,
+    when nothing is found, each filter whose removal would find something: 「締切の条件を外すと12件」."""
     suggestions = []
+    # Closed listings first: a search for a programme between its rounds finds it only among them.
+    if listing.status_is_default:
+        closed = counts.facets["status"].options
+        extra = next(o.count for o in closed if o.value == ApplicationStatus.CLOSED)
+        if extra:
+            rest = params.copy()
+            rest.pop("page", None)
+            rest.setlist("status", [s.value for s in ApplicationStatus])
+            suggestions.append(Relaxation("募集終了", counts.total + extra, rest.urlencode(), include=True))
+    if counts.total:
+        return suggestions
     for name in listing.active():
         if name == "q":
             total = without_q

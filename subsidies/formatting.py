@@ -2,6 +2,9 @@
 
 import datetime
 import math
+import re
+import unicodedata
+from dataclasses import dataclass
 from decimal import Decimal
 
 MAN = 10_000
@@ -16,6 +19,11 @@ ERAS = (
 )
 
 NOT_STATED = "記載なし"
+# What a listing without a known acceptance period says where a deadline would be.
+PERIOD_UNKNOWN = "受付期間は公式ページで確認"
+ROLLING = "随時"
+# A view count is shown only from this many counted views: below it, a number says more than it knows.
+VIEWS_SHOWN_FROM = 10
 
 
 def _man(amount: int) -> str:
@@ -107,3 +115,106 @@ def _as_date(value: datetime.date | datetime.datetime) -> datetime.date:
     if isinstance(value, datetime.datetime):
         return _localtime(value).date() if value.tzinfo else value.date()
     return value
+
+
+def format_expected(moment: datetime.datetime) -> str:
+    """An expected (予定) date, to the month only: 「2027年3月頃（予定）」."""
+    day = _as_date(moment)
+    return f"{day.year}年{day.month}月頃（予定）"
+
+
+def format_moment(moment, *, has_time: bool, expected: bool, weekday: bool = True) -> str:
+    """A date of a listing as the source gives it: with its time only when the source states one, and an
+    expected date as 「2027年3月頃（予定）」."""
+    if moment is None:
+        return NOT_STATED
+    if expected:
+        return format_expected(moment)
+    if has_time:
+        return f"{format_date(moment, weekday=weekday)}{_localtime(moment):%H:%M}"
+    return format_date(moment, weekday=weekday)
+
+
+def format_deadline(subsidy, *, weekday: bool = True) -> str:
+    """The deadline everywhere it appears: 「2026年3月31日（火）」, 「…（火）17:00」 when the source gives the
+    time, 「2027年3月頃（予定）」, 「随時」, or 「受付期間は公式ページで確認」 when nothing is known."""
+    if subsidy.rolling:
+        return ROLLING
+    if subsidy.deadline is None:
+        return PERIOD_UNKNOWN
+    return format_moment(
+        subsidy.deadline,
+        has_time=subsidy.deadline_has_time,
+        expected=subsidy.deadline_expected,
+        weekday=weekday,
+    )
+
+
+def format_accepts_from(subsidy, *, weekday: bool = True) -> str:
+    """The start of acceptance, the same way as ``format_deadline`` (empty when not stated)."""
+    if subsidy.accepts_from is None:
+        return ""
+    return format_moment(
+        subsidy.accepts_from,
+        has_time=subsidy.accepts_from_has_time,
+        expected=subsidy.accepts_from_expected,
+        weekday=weekday,
+    )
+
+
+def format_views(count: int) -> str:
+    """「1,234回閲覧」 from ``VIEWS_SHOWN_FROM`` counted views; nothing below (a small count is noise)."""
+    return f"{count:,}回閲覧" if count >= VIEWS_SHOWN_FROM else ""
+
+
+@dataclass(frozen=True)
+class AmountClaim:
+    """An amount a text states, as the range of yen it can mean."""
+
+    text: str
+    low: int
+    high: int
+
+
+# 「数千万円」 says at least two of the unit and less than ten.
+VAGUE_UNITS = {"数十億": 10 * OKU, "数億": OKU, "数千万": 1000 * MAN, "数百万": 100 * MAN}
+_AMOUNT = re.compile(
+    r"(?P<vague>数十億|数億|数千万|数百万)円"
+    r"|(?P<oku>\d[\d,]*(?:\.\d+)?)億(?:(?P<oku_man>\d[\d,]*)万)?円"
+    r"|(?P<man>\d[\d,]*(?:\.\d+)?)万円"
+    r"|(?P<yen>\d[\d,]*)円"
+)
+
+
+def _numbers(found: re.Match):
+    def number(name: str) -> Decimal:
+        return Decimal(found[name].replace(",", ""))
+
+    return number
+
+
+def title_amounts(text: str) -> list[AmountClaim]:
+    """Every amount of money ``text`` states (full-width digits too).
+
+    >>> [(c.low, c.high) for c in title_amounts("最大170.8万円！")]
+    [(1708000, 1708000)]
+    >>> [(c.text, c.low, c.high) for c in title_amounts("最大数千万円規模")]
+    [('数千万円', 20000000, 99999999)]
+    >>> [c.low for c in title_amounts("最大1億5,000万円")]
+    [150000000]
+    """
+    claims = []
+    for found in _AMOUNT.finditer(unicodedata.normalize("NFKC", text)):
+        number = _numbers(found)
+        if found["vague"]:
+            unit = VAGUE_UNITS[found["vague"]]
+            claims.append(AmountClaim(found[0], 2 * unit, 10 * unit - 1))
+            continue
+        if found["oku"]:
+            value = number("oku") * OKU + (number("oku_man") * MAN if found["oku_man"] else 0)
+        elif found["man"]:
+            value = number("man") * MAN
+        else:
+            value = number("yen")
+        claims.append(AmountClaim(found[0], int(value), int(value)))
+    return claims

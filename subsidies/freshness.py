@@ -4,7 +4,8 @@ import datetime
 
 from .clock import jst_date
 
-# A listing not checked against its source for this many days carries a visible notice.
+# A listing not checked against its source for this many days carries a visible notice, and the admin lists
+# it under 「要再確認」. The one cut-off of the site.
 STALE_AFTER_DAYS = 180
 
 
@@ -18,8 +19,3 @@ def needs_reverification(verified_on: datetime.date | None, *, on: datetime.date
     """True when the listing was never verified or was last verified more than 180 days before ``on``."""
     days = days_since_verified(verified_on, on=on)
     return days is None or days > STALE_AFTER_DAYS
-
-
-def edition_year(updated_at: datetime.datetime) -> int:
-    """The 「YYYY年版」 of a listing: the year (JST) its content was last changed."""
-    return jst_date(updated_at).year

@@ -65,6 +65,9 @@ class ListingIndex:
     pks: np.ndarray
     accepts_from: np.ndarray
     deadline: np.ndarray
+    deadline_expected: (
+        np.ndarray
+    )  # bool: an expected (予定) deadline, never urgent, sorted after announced ones
     rolling: np.ndarray
     published_at: np.ndarray
     max_amount: np.ndarray  # -1 = no amount
@@ -110,7 +113,8 @@ class ListingIndex:
         return pack(mask)
 
     def status_ranks(self, at) -> np.ndarray:
-        """0 open, 1 upcoming, 2 closed for every listing at the moment ``at`` (``SubsidyQuerySet.with_status``).
+        """``STATUS_RANK`` of every listing at the moment ``at`` (``SubsidyQuerySet.with_status``): 0 open,
+        1 upcoming, 2 unknown (no deadline and not rolling), 3 closed.
 
         A request asks several times for its one moment: the last answer is kept (read-only).
         """
@@ -119,15 +123,21 @@ class ListingIndex:
         if last is not None and last[0] == now:
             return last[1]
         upcoming = self.accepts_from > now
+        undated = ~upcoming & ~self.rolling & (self.deadline == NEVER)
         closed = ~upcoming & ~self.rolling & (self.deadline < now)
-        ranks = upcoming.view(np.int8) | (closed.view(np.int8) << 1)  # 0 open, 1 upcoming, 2 closed
+        ranks = upcoming.view(np.int8) | (undated.view(np.int8) << 1) | (closed.view(np.int8) * 3)
         ranks.flags.writeable = False
         self.last_ranks = (now, ranks)
         return ranks
 
     def open_until(self, at, last) -> np.ndarray:
-        """Packed: open at ``at`` with a deadline no later than ``last`` (``filters.deadline_within_q``)."""
-        return pack((self.status_ranks(at) == 0) & ~self.rolling & (self.deadline <= micros(last)))
+        """Packed: open at ``at`` with an announced deadline no later than ``last`` (``closing_by_q``)."""
+        return pack(
+            (self.status_ranks(at) == 0)
+            & ~self.rolling
+            & ~self.deadline_expected
+            & (self.deadline <= micros(last))
+        )
 
     def amount_between(self, low, high) -> np.ndarray:
         """Packed: listings with an amount above ``low`` and up to ``high`` (either may be None)."""
@@ -180,13 +190,13 @@ class ListingIndex:
         ranks = self.status_ranks(at)
         if sort == "amount":
             chosen = self.by_amount[mask[self.by_amount]]
-            key = self.amount_rank[chosen] * 3 + ranks[chosen]
+            key = self.amount_rank[chosen] * 4 + ranks[chosen]
         else:
             chosen = self.by_deadline[mask[self.by_deadline]]
             key = ranks[chosen]  # int8: NumPy's stable sort is a radix sort
             if sort == "relevance" and title is not None:
                 in_title = np.unpackbits(title, count=self.size).view(bool)[chosen]
-                key = key + np.where(in_title, 0, 3).astype(np.int8)
+                key = key + np.where(in_title, 0, 4).astype(np.int8)
         return self.pks[chosen[np.argsort(key, kind="stable")]]
 
     def popular_order(self) -> np.ndarray:
@@ -269,8 +279,10 @@ def _read_views():
 
 
 def _read_listings():
-    """(pk, accepts_from, deadline, rolling, published_at, max_amount, difficulty) of every published listing."""
+    """(pk, accepts_from, deadline, deadline_expected, rolling, published_at, max_amount, difficulty) of every
+    listed subsidy (``SubsidyQuerySet.listed``)."""
     published = Subsidy.State.PUBLISHED
+    listed = f"state = '{published}' AND kind = '{Subsidy.Kind.SUBSIDY}'"
     if connection.vendor == "postgresql":
 
         def epoch(column, null):
@@ -280,10 +292,10 @@ def _read_listings():
         codes = " ".join(f"WHEN '{value}' THEN {i}" for i, value in enumerate(DIFFICULTIES) if value)
         columns = _int64_columns(
             f"SELECT id::int8, {epoch('accepts_from', LONG_AGO)}, {epoch('deadline', NEVER)},"
-            f" rolling::int::int8, {epoch('published_at', LONG_AGO)}, COALESCE(max_amount, -1)::int8,"
-            f" (CASE difficulty {codes} ELSE 0 END)::int8"
-            f" FROM {Subsidy._meta.db_table} WHERE state = '{published}'",
-            7,
+            f" deadline_expected::int::int8, rolling::int::int8, {epoch('published_at', LONG_AGO)},"
+            f" COALESCE(max_amount, -1)::int8, (CASE difficulty {codes} ELSE 0 END)::int8"
+            f" FROM {Subsidy._meta.db_table} WHERE {listed}",
+            8,
         )
         order = np.argsort(columns[0], kind="stable")
         return tuple(column[order] for column in columns)
@@ -292,19 +304,29 @@ def _read_listings():
             pk,
             LONG_AGO if accepts_from is None else micros(accepts_from),
             NEVER if deadline is None else micros(deadline),
+            int(expected),
             int(rolling),
             LONG_AGO if published_at is None else micros(published_at),
             -1 if amount is None else amount,
             difficulty,
         )
-        for pk, accepts_from, deadline, rolling, published_at, amount, difficulty in Subsidy.objects.filter(
-            state=published
+        for pk, accepts_from, deadline, expected, rolling, published_at, amount, difficulty in (
+            Subsidy.objects.listed()
+            .order_by("pk")
+            .values_list(
+                "pk",
+                "accepts_from",
+                "deadline",
+                "deadline_expected",
+                "rolling",
+                "published_at",
+                "max_amount",
+                "difficulty",
+            )
         )
-        .order_by("pk")
-        .values_list("pk", "accepts_from", "deadline", "rolling", "published_at", "max_amount", "difficulty")
     ]
     codes = {value: i for i, value in enumerate(DIFFICULTIES)}
-    return _columns(((*row[:6], codes.get(row[6], 0)) for row in rows), 7)
+    return _columns(((*row[:7], codes.get(row[7], 0)) for row in rows), 8)
 
 
 def _read_links(relation: "str | hooks.Link"):
@@ -336,20 +358,22 @@ def _read_links(relation: "str | hooks.Link"):
 
 
 def build(token: str) -> ListingIndex:
-    pks, accepts_from, deadline, rolling, published_at, max_amount, difficulty = _read_listings()
-    rolling = rolling.astype(bool)
+    pks, accepts_from, deadline, expected, rolling, published_at, max_amount, difficulty = _read_listings()
+    rolling, expected = rolling.astype(bool), expected.astype(bool)
     index = ListingIndex(
         token=token,
         pks=pks,
         accepts_from=accepts_from,
         deadline=deadline,
+        deadline_expected=expected,
         rolling=rolling,
         published_at=published_at,
         max_amount=max_amount,
         difficulty=difficulty.astype(np.int8),
         options={},
         no_industry=pack(np.zeros(len(pks), dtype=bool)),
-        by_deadline=np.lexsort((pks, deadline)),
+        # Announced deadlines first, then expected ones; each by date (none last), then pk.
+        by_deadline=np.lexsort((pks, deadline, expected)),
         # published_at desc with none last, then pk desc: sort ascending on the negations.
         by_new=np.lexsort((-pks, np.where(published_at == LONG_AGO, NEVER, -published_at))),
         by_amount=np.empty(0, dtype=np.int64),

@@ -6,15 +6,18 @@ filter and sort by it in the database and tests can fix the clock.
 """
 
 import datetime
+import re
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
-from .clock import end_of_day, jst_date
+from .clock import end_of_day, jst_date, start_of_day
 from .fields import GramsField
+from .freshness import STALE_AFTER_DAYS
 
 
 class SlugManager(models.Manager):
@@ -159,14 +162,26 @@ class ExpenseCategory(Taxonomy):
 class ApplicationStatus(models.TextChoices):
     UPCOMING = "upcoming", "募集予定"
     OPEN = "open", "募集中"
+    UNKNOWN = "unknown", "受付期間未定"
     CLOSED = "closed", "募集終了"
 
 
-# Sort rank of each status: open listings first, then upcoming, then closed.
-STATUS_RANK = {ApplicationStatus.OPEN: 0, ApplicationStatus.UPCOMING: 1, ApplicationStatus.CLOSED: 2}
+# Sort rank of each status: open listings first, then upcoming, then those whose period is unknown, then closed.
+STATUS_RANK = {
+    ApplicationStatus.OPEN: 0,
+    ApplicationStatus.UPCOMING: 1,
+    ApplicationStatus.UNKNOWN: 2,
+    ApplicationStatus.CLOSED: 3,
+}
 
 # Days-left thresholds for urgency, most urgent first.
 URGENCY_LEVELS = (3, 7, 14, 30)
+
+# The admin's verification filter and its counts on the admin index.
+VERIFICATION_STATES = (("unverified", "未確認"), ("stale", f"要再確認（{STALE_AFTER_DAYS}日超）"))
+
+# Words in a deadline note that say its dates are an estimate, not an announcement.
+ESTIMATE_WORDS = re.compile("想定|見込み")
 
 
 class SubsidyQuerySet(models.QuerySet):
@@ -179,7 +194,17 @@ class SubsidyQuerySet(models.QuerySet):
         rows = self.in_bulk(ids) if ids else {}
         return [rows[pk] for pk in ids if pk in rows]
 
-    # The three status conditions, evaluated at the moment ``at``. They partition every row.
+    def listed(self):
+        """Published subsidies: what the listing, its counts and facets, the feeds and comparisons hold.
+
+        A まとめ記事 (a page describing several programmes) is published but not listed: it has no single
+        amount, deadline or status to count.
+        """
+        return self.published().filter(kind=Subsidy.Kind.SUBSIDY)
+
+    # The four status conditions, evaluated at the moment ``at``. They partition every row:
+    # 募集予定 before ``accepts_from``; then 募集中 while rolling or until the deadline (inclusive);
+    # 募集終了 after the deadline; 受付期間未定 when neither a deadline nor 随時 is known.
     @staticmethod
     def upcoming_q(at: datetime.datetime) -> Q:
         return Q(accepts_from__gt=at)
@@ -189,22 +214,34 @@ class SubsidyQuerySet(models.QuerySet):
         return Q(rolling=False, deadline__lt=at) & ~cls.upcoming_q(at)
 
     @classmethod
+    def unknown_q(cls, at: datetime.datetime) -> Q:
+        return Q(rolling=False, deadline__isnull=True) & ~cls.upcoming_q(at)
+
+    @classmethod
     def open_q(cls, at: datetime.datetime) -> Q:
-        return ~cls.upcoming_q(at) & ~Q(rolling=False, deadline__lt=at)
+        return ~cls.upcoming_q(at) & (Q(rolling=True) | Q(deadline__gte=at))
+
+    @classmethod
+    def status_q(cls, status, at: datetime.datetime) -> Q:
+        return {
+            ApplicationStatus.OPEN: cls.open_q,
+            ApplicationStatus.UPCOMING: cls.upcoming_q,
+            ApplicationStatus.UNKNOWN: cls.unknown_q,
+            ApplicationStatus.CLOSED: cls.closed_q,
+        }[ApplicationStatus(status)](at)
 
     def with_status(self, *, at: datetime.datetime):
-        """Annotate ``application_status`` (an ApplicationStatus value) and ``status_rank`` (0 open, 1 upcoming,
-        2 closed). The name leaves ``Subsidy.status(at=)`` callable on annotated rows."""
+        """Annotate ``application_status`` (an ApplicationStatus value) and ``status_rank`` (``STATUS_RANK``).
+        The name leaves ``Subsidy.status(at=)`` callable on annotated rows."""
+        checks = (ApplicationStatus.UPCOMING, ApplicationStatus.CLOSED, ApplicationStatus.UNKNOWN)
         return self.annotate(
             application_status=Case(
-                When(self.upcoming_q(at), then=Value(ApplicationStatus.UPCOMING.value)),
-                When(self.closed_q(at), then=Value(ApplicationStatus.CLOSED.value)),
+                *(When(self.status_q(s, at), then=Value(s.value)) for s in checks),
                 default=Value(ApplicationStatus.OPEN.value),
                 output_field=models.CharField(),
             ),
             status_rank=Case(
-                When(self.upcoming_q(at), then=Value(STATUS_RANK[ApplicationStatus.UPCOMING])),
-                When(self.closed_q(at), then=Value(STATUS_RANK[ApplicationStatus.CLOSED])),
+                *(When(self.status_q(s, at), then=Value(STATUS_RANK[s])) for s in checks),
                 default=Value(STATUS_RANK[ApplicationStatus.OPEN]),
                 output_field=IntegerField(),
             ),
@@ -225,17 +262,27 @@ class SubsidyQuerySet(models.QuerySet):
     def with_status_in(self, statuses, *, at: datetime.datetime):
         condition = Q(pk__in=[])
         for status in statuses:
-            condition |= {
-                ApplicationStatus.OPEN: self.open_q,
-                ApplicationStatus.UPCOMING: self.upcoming_q,
-                ApplicationStatus.CLOSED: self.closed_q,
-            }[ApplicationStatus(status)](at)
+            condition |= self.status_q(status, at)
         return self.filter(condition)
 
     def closing_within(self, days: int, *, on: datetime.datetime):
         """Open now, with a deadline no more than ``days`` calendar days away in JST (0 = today)."""
-        last_day = jst_date(on) + datetime.timedelta(days=days)
-        return self.accepting(on=on).filter(rolling=False, deadline__lte=end_of_day(last_day))
+        return self.filter(self.closing_by_q(jst_date(on) + datetime.timedelta(days=days), at=on))
+
+    @classmethod
+    def closing_by_q(cls, last_day: datetime.date, *, at: datetime.datetime) -> Q:
+        """Open at ``at`` with an announced deadline on or before ``last_day`` (JST). An expected (予定)
+        deadline is never counted as closing soon."""
+        return cls.open_q(at) & Q(rolling=False, deadline_expected=False, deadline__lte=end_of_day(last_day))
+
+    def verification(self, state: str, *, on: datetime.datetime):
+        """``unverified``: never checked against the official source by staff; ``stale``: last checked more
+        than ``STALE_AFTER_DAYS`` days before ``on`` (JST), the same rule as ``freshness.needs_reverification``.
+        """
+        if state == "unverified":
+            return self.filter(verified_on__isnull=True)
+        cutoff = jst_date(on) - datetime.timedelta(days=STALE_AFTER_DAYS)
+        return self.filter(verified_on__lt=cutoff)
 
     def in_region(self, region: "Region"):
         """Listings available in ``region``.
@@ -268,6 +315,17 @@ class Subsidy(models.Model):
         OFFICIAL = "official", "公式"
         ESTIMATE = "estimate", "推定"
 
+    class Kind(models.TextChoices):
+        SUBSIDY = "subsidy", "補助金・助成金"
+        ROUNDUP = "roundup", "まとめ記事"
+
+    kind = models.CharField(
+        "種類",
+        max_length=10,
+        choices=Kind.choices,
+        default=Kind.SUBSIDY,
+        help_text="複数の制度をまとめて紹介するページは「まとめ記事」。一覧・件数・募集状況・比較には入りません。",
+    )
     title = models.CharField("タイトル", max_length=200)
     summary = models.TextField("3秒でわかる要点", help_text="一覧と詳細ページの冒頭に出る2〜3文の要約。")
     body = models.TextField(
@@ -303,6 +361,17 @@ class Subsidy(models.Model):
     max_amount_note = models.CharField(
         "支給額の補足", max_length=200, blank=True, help_text="例: 「条件による」「1事業者あたり」"
     )
+    max_amount_source = models.CharField(
+        "支給額の出典",
+        max_length=200,
+        blank=True,
+        help_text="金額が書かれている資料。例: 「第19回公募要領」。空欄なら情報ソースを出典として表示します。",
+    )
+    title_amount_confirmed = models.BooleanField(
+        "タイトルの金額表記を確認済み",
+        default=False,
+        help_text="タイトルの金額が最大支給額と食い違うという警告を、内容を確かめたうえで承認するときにオン。",
+    )
     subsidy_rate = models.CharField(
         "補助率", max_length=100, blank=True, help_text="公表どおりに。例: 「1/2以内」"
     )
@@ -326,8 +395,32 @@ class Subsidy(models.Model):
     )
 
     accepts_from = models.DateTimeField("受付開始", null=True, blank=True, help_text="空欄は受付開始済み。")
+    accepts_from_has_time = models.BooleanField(
+        "受付開始の時刻が公表されている",
+        default=False,
+        help_text="オフなら日付だけを表示します（時刻は 0:00 として扱います）。",
+    )
+    accepts_from_expected = models.BooleanField(
+        "受付開始は予定（未発表）",
+        default=False,
+        help_text="公式にはまだ発表されていない見込みの日付。「2027年3月頃（予定）」と表示します。",
+    )
     deadline = models.DateTimeField(
-        "申請締切", null=True, blank=True, help_text="日本時間の日時。時刻の指定がなければ 23:59。"
+        "申請締切",
+        null=True,
+        blank=True,
+        help_text="日本時間。時刻が公表されていなければ日付だけを入れ、下の「時刻が公表されている」をオフに。",
+    )
+    deadline_has_time = models.BooleanField(
+        "締切の時刻が公表されている",
+        default=False,
+        help_text="オフなら日付だけを表示し、その日いっぱいを受付期間として扱います。",
+    )
+    deadline_expected = models.BooleanField(
+        "締切は予定（未発表）",
+        default=False,
+        help_text="公式にはまだ発表されていない見込みの日付。「2027年3月頃（予定）」と表示し、残り日数・"
+        "締切間近・カレンダー・構造化データには使いません。",
     )
     rolling = models.BooleanField(
         "随時受付", default=False, help_text="締切のない随時募集。締切は空欄にします。"
@@ -351,14 +444,38 @@ class Subsidy(models.Model):
         "確認日",
         null=True,
         blank=True,
-        help_text="担当者が情報ソースと照合した日。照合していなければ空欄のまま（更新日で代用しない）。",
+        help_text="スタッフが公式情報と照合した日。一覧の操作「公式情報と照合した」で記録します。",
+    )
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="確認者",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="公式情報と照合したスタッフ。",
+    )
+    verified_source_url = models.URLField(
+        "照合した URL", max_length=500, blank=True, help_text="照合に使った公式のページ。"
+    )
+    documents_incomplete = models.BooleanField(
+        "必要書類の一覧は一部（「等」）",
+        default=False,
+        help_text="出典の一覧が「等」「など」で終わっているとき。ページに「ほかにも必要な書類があります」と表示します。",
+    )
+    expenses_incomplete = models.BooleanField(
+        "対象経費の一覧は一部（「等」）",
+        default=False,
+        help_text="出典の一覧が「等」「など」で終わっているとき。ページにその旨を表示します。",
     )
 
     state = models.CharField("公開状態", max_length=10, choices=State.choices, default=State.DRAFT)
     published_at = models.DateTimeField("公開日時", null=True, blank=True)
     view_count = models.PositiveIntegerField("閲覧数", default=0, editable=False)
-    created_at = models.DateTimeField("作成日時", auto_now_add=True)
-    updated_at = models.DateTimeField("更新日時", auto_now=True)
+    # Set by the site when a row is written (``save``), never carried by fixtures: what a page shows as
+    # 「更新」 is when this site last changed the listing.
+    created_at = models.DateTimeField("作成日時", default=timezone.now, editable=False)
+    updated_at = models.DateTimeField("更新日時", default=timezone.now, editable=False)
 
     objects = SubsidyQuerySet.as_manager()
 
@@ -389,6 +506,19 @@ class Subsidy(models.Model):
                 condition=~Q(state="published") | Q(published_at__isnull=False),
                 name="subsidy_published_has_published_at",
             ),
+            models.CheckConstraint(
+                condition=Q(verified_on__isnull=True, verified_by__isnull=True)
+                | Q(verified_on__isnull=False, verified_by__isnull=False) & ~Q(verified_source_url=""),
+                name="subsidy_verified_by_a_person_against_a_url",
+            ),
+            models.CheckConstraint(
+                condition=Q(deadline_expected=False) | Q(deadline__isnull=False),
+                name="subsidy_expected_deadline_has_a_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(accepts_from_expected=False) | Q(accepts_from__isnull=False),
+                name="subsidy_expected_start_has_a_date",
+            ),
         ]
         indexes = [
             models.Index(fields=["state", "deadline"], name="subsidy_state_deadline_idx"),
@@ -406,11 +536,36 @@ class Subsidy(models.Model):
 
     def clean(self):
         errors = {}
+        if self.state == self.State.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()  # published here, now (the form may leave it empty)
+        if self.deadline and not self.deadline_has_time:
+            # The source gives a date only: the whole day (JST) is the acceptance period's last day.
+            self.deadline = end_of_day(jst_date(self.deadline))
+        if self.accepts_from and not self.accepts_from_has_time:
+            self.accepts_from = start_of_day(jst_date(self.accepts_from))
         if self.accepts_from and self.deadline and self.deadline <= self.accepts_from:
             errors["deadline"] = "申請締切は受付開始より後の日時にしてください。"
         if self.rolling and self.deadline:
             errors["rolling"] = (
                 "随時受付の補助金には締切を入れないでください（締切の補足に「予算に達し次第終了」など）。"
+            )
+        if self.deadline_expected and not self.deadline:
+            errors["deadline_expected"] = "予定の締切には、見込みの日付（月がわかる日付）を入れてください。"
+        if self.accepts_from_expected and not self.accepts_from:
+            errors["accepts_from_expected"] = "予定の受付開始には、見込みの日付を入れてください。"
+        if (
+            ESTIMATE_WORDS.search(self.deadline_note)
+            and (self.deadline or self.accepts_from)
+            and not (self.deadline_expected or self.accepts_from_expected)
+        ):
+            errors["deadline_expected"] = (
+                "締切の補足に見込み（「想定」「見込み」）とあります。公式に発表された日付でなければ"
+                "「予定（未発表）」をオンにしてください。"
+            )
+        if self.verified_on and not (self.verified_by_id and self.verified_source_url):
+            errors["verified_on"] = (
+                "確認日は、スタッフが公式情報と照合したときだけ入ります（確認者と照合した URL が必要です）。"
+                "一覧の操作「公式情報と照合した」を使ってください。"
             )
         if self.adoption_rate is not None and not self.adoption_rate_basis:
             errors["adoption_rate_basis"] = "採択率を入れるときは、公式か推定かを選んでください。"
@@ -422,36 +577,75 @@ class Subsidy(models.Model):
             errors["adoption_rate_citation"] = (
                 "採択率の出典（公式の発表元、または推定の根拠）を書いてください。"
             )
+        conflict = self.title_amount_conflict()
+        if conflict and self.state == self.State.PUBLISHED and not self.title_amount_confirmed:
+            errors["title"] = (
+                f"{conflict}公開するには、タイトルか最大支給額を直すか、内容を確かめて"
+                "「タイトルの金額表記を確認済み」をオンにしてください。"
+            )
         if errors:
             raise ValidationError(errors)
+
+    def title_amount_conflict(self) -> str:
+        """A sentence for staff when the title's amount says something the structured amount does not."""
+        from .formatting import format_yen, title_amounts
+
+        if self.kind == self.Kind.ROUNDUP:
+            return ""
+        claims = title_amounts(self.title)
+        if not claims:
+            return ""
+        stated = "、".join(claim.text for claim in claims)
+        if self.max_amount is None:
+            return f"タイトルに金額（{stated}）がありますが、最大支給額が空欄です。"
+        if not any(claim.low <= self.max_amount <= claim.high for claim in claims):
+            return (
+                f"タイトルの金額（{stated}）が最大支給額（{format_yen(self.max_amount)}）と食い違っています。"
+            )
+        return ""
 
     def save(self, *args, **kwargs):
         if self.state == self.State.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
+        self.updated_at = timezone.now()
         super().save(*args, **kwargs)
 
     # Rules for one listing, evaluated at a moment passed in. The querysets above say the same in SQL.
     def status(self, *, at: datetime.datetime) -> ApplicationStatus:
         if self.accepts_from and at < self.accepts_from:
             return ApplicationStatus.UPCOMING
-        if not self.rolling and self.deadline and self.deadline < at:
+        if self.rolling:
+            return ApplicationStatus.OPEN
+        if self.deadline is None:
+            return ApplicationStatus.UNKNOWN
+        if self.deadline < at:
             return ApplicationStatus.CLOSED
         return ApplicationStatus.OPEN
+
+    @property
+    def is_roundup(self) -> bool:
+        return self.kind == self.Kind.ROUNDUP
+
+    @property
+    def has_firm_deadline(self) -> bool:
+        """A deadline announced by the source (not rolling, not unknown, not an expected 予定 date)."""
+        return not self.rolling and self.deadline is not None and not self.deadline_expected
 
     def days_left(self, *, on: datetime.datetime) -> int | None:
         """Calendar days in JST from the day of ``on`` to the deadline's day (0 on the deadline day).
 
-        None when there is no deadline (rolling or not stated); negative after the deadline day.
+        None unless the deadline is announced (rolling, not stated, or an expected 予定 date); negative after
+        the deadline day.
         """
-        if self.rolling or self.deadline is None:
+        if not self.has_firm_deadline:
             return None
         return (jst_date(self.deadline) - jst_date(on)).days
 
     def next_status_change(self, *, after: datetime.datetime) -> datetime.datetime | None:
         """The first moment later than ``after`` at which ``status(at=)`` is different, or None if it never is.
 
-        募集予定 becomes 募集中 at ``accepts_from`` itself; 募集中 becomes 募集終了 one microsecond after the
-        deadline (the deadline moment is still open). A rolling or undated open listing never changes.
+        募集予定 becomes 募集中 (or 受付期間未定) at ``accepts_from`` itself; 募集中 becomes 募集終了 one
+        microsecond after the deadline (the deadline moment is still open). Rolling or undated never changes.
         """
         if self.accepts_from and after < self.accepts_from:
             return self.accepts_from
@@ -460,7 +654,7 @@ class Subsidy(models.Model):
         return None
 
     def urgency(self, *, on: datetime.datetime) -> int | None:
-        """The tightest urgency threshold (3, 7, 14 or 30 days) the deadline falls within, or None."""
+        """The tightest urgency threshold (3, 7, 14 or 30 days) an announced deadline falls within, or None."""
         days = self.days_left(on=on)
         if days is None or days < 0 or self.status(at=on) != ApplicationStatus.OPEN:
             return None

@@ -17,6 +17,7 @@ handler, a ``javascript:`` URL or an inline style (the CSP forbids those anyway)
 import html
 import re
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import nh3
 from django.utils.html import escape, strip_tags
@@ -92,6 +93,12 @@ def web_url(value) -> str:
     """The URL when it is an http(s) address, else "" (a stored ``javascript:`` URL never becomes a link)."""
     text = str(value or "").strip()
     return text if text.lower().startswith(("https://", "http://")) else ""
+
+
+def site_name(value) -> str:
+    """The host name of an http(s) URL (「www.aots.jp」), "" for anything else."""
+    url = web_url(value)
+    return (urlsplit(url).hostname or "") if url else ""
 
 
 def sanitize(fragment: str) -> str:

@@ -142,6 +142,9 @@ def match_rows(terms: list[str]):
     return found[:, 0], found[found[:, 1] == 1, 0]
 
 
+TAXONOMY_LINKS = ("regions", "purposes", "industries")
+
+
 def document_parts(subsidy) -> list[str]:
     """The searchable text of a listing (children and organisation must be prefetched/selected)."""
     parts = [
@@ -154,6 +157,9 @@ def document_parts(subsidy) -> list[str]:
     parts += [expense.label for expense in subsidy.expenses.all()]
     parts += [f"{doc.name}\n{doc.detail}" for doc in subsidy.documents.all()]
     parts += [f"{faq.question}\n{faq.answer}" for faq in subsidy.faqs.all()]
+    # The names of its regions, purposes and industries: 「東京 設備」 finds 東京都's equipment subsidies even
+    # when the article never writes 東京.
+    parts += [term.name for name in TAXONOMY_LINKS for term in getattr(subsidy, name).all()]
     return parts
 
 
@@ -168,7 +174,7 @@ def reindex(subsidy_ids) -> int:
     listings = (
         Subsidy.objects.filter(pk__in=ids)
         .select_related("organization")
-        .prefetch_related("expenses", "documents", "faqs")
+        .prefetch_related("expenses", "documents", "faqs", *TAXONOMY_LINKS)
     )
     entries = [SearchEntry(subsidy_id=s.pk, **entry_fields(s)) for s in listings]
     SearchEntry.objects.bulk_create(

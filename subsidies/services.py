@@ -12,6 +12,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 
 from .models import Subsidy
+from .rendering import web_url
 
 
 def _record(*, subsidy: Subsidy, by: AbstractBaseUser, message: str) -> None:
@@ -44,15 +45,23 @@ def subsidy_unpublish(*, subsidy: Subsidy, by: AbstractBaseUser) -> bool:
     return True
 
 
+def verification_url(subsidy: Subsidy) -> str:
+    """The official page a verification is made against: the listing's official page, else its source."""
+    return web_url(subsidy.official_url) or web_url(subsidy.source_url)
+
+
 @transaction.atomic
 def subsidy_mark_verified(*, subsidy: Subsidy, by: AbstractBaseUser, on: datetime.date) -> bool:
-    """Record that ``by`` checked the listing against its source on ``on`` (a JST date).
-
-    Only a person (or an import that has a source) may call this: ``verified_on`` is never inferred.
+    """Record that ``by`` checked the listing against its official page (``verification_url``) on ``on`` (a
+    JST date): who, when and which URL. Only a person may call this: ``verified_on`` is never inferred, and a
+    listing without an official URL cannot be verified (``ValueError``).
     """
-    if subsidy.verified_on == on:
+    url = verification_url(subsidy)
+    if not url:
+        raise ValueError("a listing without an official or source URL cannot be verified")
+    if (subsidy.verified_on, subsidy.verified_by_id, subsidy.verified_source_url) == (on, by.pk, url):
         return False
-    subsidy.verified_on = on
-    subsidy.save(update_fields=["verified_on", "updated_at"])
-    _record(subsidy=subsidy, by=by, message=f"情報ソースと照合済み（確認日 {on:%Y-%m-%d}）にしました。")
+    subsidy.verified_on, subsidy.verified_by, subsidy.verified_source_url = on, by, url
+    subsidy.save(update_fields=["verified_on", "verified_by", "verified_source_url", "updated_at"])
+    _record(subsidy=subsidy, by=by, message=f"公式情報（{url}）と照合しました（確認日 {on:%Y-%m-%d}）。")
     return True

@@ -77,6 +77,17 @@ def reindex_organization(sender, instance, created, raw=False, **kwargs):
             search.reindex(ids[start : start + 500])
 
 
+def reindex_links(sender, instance, action="", reverse=False, pk_set=None, **kwargs):
+    """A listing's region, purpose or industry names are part of its searchable text. A fixture load
+    (inside ``versioning.one_bump``) reindexes everything once at its end instead."""
+    if not action.startswith("post_") or versioning.collecting():
+        return
+    if not reverse:
+        search.reindex([instance.pk])
+    elif pk_set:
+        search.reindex(sorted(pk_set))
+
+
 def connect() -> None:
     post_save.connect(reindex_subsidy, sender=Subsidy, dispatch_uid="search-save-Subsidy")
     post_save.connect(reindex_organization, sender=Organization, dispatch_uid="search-save-Organization")
@@ -91,6 +102,9 @@ def connect() -> None:
     for model in SHOWN:
         post_save.connect(versioning.changed, sender=model, dispatch_uid=f"version-save-{model.__name__}")
         post_delete.connect(versioning.changed, sender=model, dispatch_uid=f"version-delete-{model.__name__}")
+    for name in search.TAXONOMY_LINKS:
+        through = getattr(Subsidy, name).through
+        m2m_changed.connect(reindex_links, sender=through, dispatch_uid=f"search-links-{through.__name__}")
     for through in SHOWN_LINKS:
         m2m_changed.connect(
             versioning.links_changed, sender=through, dispatch_uid=f"version-{through.__name__}"

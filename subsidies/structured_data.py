@@ -38,10 +38,11 @@ def monetary_grant(*, subsidy, url: str, organization_url: str = "") -> dict:
         "funder": funder,
     }
     amount = {"@type": "MonetaryAmount", "currency": "JPY"}
-    if subsidy.max_amount is not None:
+    if subsidy.max_amount is not None and not subsidy.is_roundup:
         amount["maxValue"] = subsidy.max_amount
-    if subsidy.deadline and not subsidy.rolling:
-        amount["validThrough"] = subsidy.deadline.astimezone(JST).isoformat()
+    if subsidy.has_firm_deadline and not subsidy.is_roundup:  # an expected (予定) date is not stated as fact
+        local = subsidy.deadline.astimezone(JST)  # a date alone when the source gives no time
+        amount["validThrough"] = local.isoformat() if subsidy.deadline_has_time else local.date().isoformat()
     if len(amount) > 2:
         grant["amount"] = amount
     if official := web_url(subsidy.official_url):

@@ -55,6 +55,11 @@ def one_bump():
             bump()
 
 
+def collecting() -> bool:
+    """True inside ``one_bump()``: a bulk load that rebuilds derived data itself at its end."""
+    return _deferred.get() is not None
+
+
 def stamp(subsidy: Subsidy) -> str:
     """A cache-key part that changes when the listing or anything else a page shows changes.
 

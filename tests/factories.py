@@ -85,8 +85,17 @@ def make_expense_category(**fields) -> ExpenseCategory:
     return _make_term(ExpenseCategory, "経費", **fields)
 
 
+def verifier():
+    """The staff member who records verifications in tests."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get_or_create(username="checker", defaults={"is_staff": True})[0]
+
+
 def make_subsidy(*, regions=None, purposes=(), industries=(), target_types=(), **fields) -> Subsidy:
     n = next(_counter)
+    if fields.get("verified_on") and "verified_by" not in fields:  # a verification is a person's, with a URL
+        fields |= {"verified_by": verifier(), "verified_source_url": "https://www.example.go.jp/koubo/"}
     defaults = {
         "title": f"テスト補助金{n}",
         "summary": "テスト用の補助金です。",

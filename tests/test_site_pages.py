@@ -1,14 +1,33 @@
 """The site's own pages (about, disclaimer, errors) and the chrome every page shares."""
 
+import datetime
+
 from django.urls import reverse
 
 
 def test_about_page_explains_where_the_listings_come_from(client, db, django_assert_num_queries):
-    with django_assert_num_queries(0):
+    with django_assert_num_queries(3):
         response = client.get(reverse("about"))
     assert response.status_code == 200
     assert "このサイトについて" in response.text
     assert "情報ソース" in response.text
+
+
+def test_about_page_describes_what_is_done_with_the_live_verification_counts(client, demo_data):
+    from subsidies.models import Subsidy
+    from tests.factories import verifier
+
+    seed = Subsidy.objects.get(pk=155678)
+    Subsidy.objects.filter(pk=seed.pk).update(
+        verified_on=datetime.date.today(), verified_by=verifier(), verified_source_url="https://www.aots.jp/"
+    )
+    text = client.get(reverse("about")).text
+    published = Subsidy.objects.published().count()
+    assert f"公開中の掲載</dt><dd>{published}件（補助金・助成金 {published - 4}件、まとめ記事 4件）" in text
+    assert "照合済み（180日以内）</dt><dd>1件" in text
+    assert f"未確認（まだ照合していない）</dt><dd>{published - 1}件" in text
+    assert "見込み（予定）の日付を含む掲載</dt><dd>13件" in text
+    assert "編集部が内容を確認した日付" not in text  # no claim of a check nobody made
 
 
 def test_disclaimer_page_tells_users_to_check_the_official_call(client, db, django_assert_num_queries):

@@ -12,9 +12,15 @@ def needs_reverification_at(subsidy, moment) -> bool:
     return freshness.needs_reverification(subsidy.verified_on, on=moment)
 
 
+@register.simple_tag
+def stale_after_days() -> int:
+    return freshness.STALE_AFTER_DAYS
+
+
 @register.filter
-def edition_year(subsidy) -> int:
-    return freshness.edition_year(subsidy.updated_at)
+def site_name(url: str) -> str:
+    """The site a link goes to, as its host name (「www.aots.jp」), so a label never names another site."""
+    return rendering.site_name(url)
 
 
 @register.filter

@@ -8,9 +8,16 @@ register = template.Library()
 
 register.filter("yen", formatting.format_yen)
 register.filter("jdate", formatting.format_date)
-register.filter("jdatetime", formatting.format_datetime)
 register.filter("wareki", formatting.format_wareki)
 register.filter("days_left", formatting.format_days_left)
+register.filter("deadline_text", formatting.format_deadline)
+register.filter("accepts_from_text", formatting.format_accepts_from)
+
+
+@register.filter
+def deadline_text_short(subsidy):
+    """The deadline without the weekday (cards, tables)."""
+    return formatting.format_deadline(subsidy, weekday=False)
 
 
 @register.filter

@@ -8,7 +8,14 @@ from django.views.decorators.http import require_safe
 
 from subsidies import calendar, clock, counting, detail_page
 from subsidies.detail_parts import absolute, deadline_description
+from subsidies.formatting import format_views
 from subsidies.models import Subsidy
+
+
+def views_item(count: int) -> str:
+    """The page's 「N回閲覧」 item, only once the count means something (``VIEWS_SHOWN_FROM``)."""
+    text = format_views(count)
+    return f"<li>{text}</li>" if text else ""
 
 
 def _visible(request: HttpRequest):
@@ -32,7 +39,9 @@ def subsidy_detail(request: HttpRequest, pk: int) -> HttpResponse:
     signed_in = request.user.is_authenticated
     page = detail_page.page(request, row, now=clock.now(), cached=not (signed_in or request.GET))
     nonce = get_nonce(request)
-    response = HttpResponse(page.fill(nonce="" if nonce is None else str(nonce), views=str(row.view_count)))
+    response = HttpResponse(
+        page.fill(nonce="" if nonce is None else str(nonce), views=views_item(row.view_count))
+    )
     if signed_in:
         # Nor may a browser's or a proxy's cache keep it.
         patch_cache_control(response, private=True, no_store=True)
@@ -44,13 +53,14 @@ def subsidy_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def subsidy_deadline_ics(request: HttpRequest, pk: int) -> HttpResponse:
     subsidy = get_object_or_404(_visible(request), pk=pk)
-    if subsidy.rolling or subsidy.deadline is None:
-        raise Http404("この補助金には締切日がありません。")
+    if not subsidy.has_firm_deadline or subsidy.is_roundup:
+        raise Http404("この補助金には公表された締切日がありません。")
     url = absolute(subsidy.get_absolute_url())
     body = calendar.deadline_event(
         pk=subsidy.pk,
         title=subsidy.title,
         deadline=subsidy.deadline,
+        all_day=not subsidy.deadline_has_time,
         url=url,
         description=deadline_description(subsidy, url),
         now=clock.now(),

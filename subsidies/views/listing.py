@@ -66,8 +66,10 @@ def listing_context(request: HttpRequest, *, fixed=None) -> dict:
         "now": now,
         "notes": listing.notes,
         "params": params.urlencode(),
-        "relaxations": relaxations(listing, counts, params, without_q=without_q) if not counts.total else [],
-        "status_labels": [ApplicationStatus(s).label for s in listing.statuses],
+        "relaxations": relaxations(listing, counts, params, without_q=without_q),
+        "status_labels": [
+            ApplicationStatus(s).label for s in sorted(listing.statuses, key=lambda s: STATUS_RANK[s])
+        ],
         # The header's search box shows the cleaned keyword of a listing page (and nothing on other pages).
         "search_query": listing.value("q"),
     }
@@ -77,8 +79,11 @@ def listing_context(request: HttpRequest, *, fixed=None) -> dict:
 def home(request: HttpRequest) -> HttpResponse:
     now = clock.now()
     index = listing_index.current()
-    current = index.status_ranks(now) < STATUS_RANK[ApplicationStatus.CLOSED]  # open or upcoming
-    dated = pack(current & ~index.rolling & (index.deadline != listing_index.NEVER))
+    ranks = index.status_ranks(now)
+    current = ranks < STATUS_RANK[ApplicationStatus.CLOSED]  # open, upcoming or with an unknown period
+    # Closing soon: open or upcoming with an announced deadline (an expected 予定 date is never "soon").
+    announced = ~index.rolling & ~index.deadline_expected & (index.deadline != listing_index.NEVER)
+    dated = pack((ranks <= STATUS_RANK[ApplicationStatus.UPCOMING]) & announced)
     closing_soon = index.ordered(dated, "deadline", at=now)[:HOME_ROWS].tolist()
     newest = index.ordered(pack(current), "new", at=now)[:HOME_ROWS].tolist()
     shown = {row.pk: row for row in cards([*closing_soon, *newest], now=now)}
@@ -91,6 +96,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "national": next((r for r in regions if r.code == Region.NATIONAL_CODE), None),
         "region_tree": tree,
         "purposes": Purpose.objects.all(),
+        "roundups": Subsidy.objects.published().filter(kind=Subsidy.Kind.ROUNDUP).only("pk", "title"),
         "now": now,
     }
     return render(request, "subsidies/home.html", context)

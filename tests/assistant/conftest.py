@@ -2,7 +2,7 @@ import pytest
 from django.core.management import call_command
 
 from subsidies.models import FAQ, EligibilityRequirement, RequiredDocument, Subsidy, SubsidyExpense
-from tests.assistant.evaluation_set import LISTING_6
+from tests.assistant.evaluation_dev import LISTING_6
 from tests.factories import jst, make_organization, make_subsidy
 
 LISTING_6_BODY = """\

@@ -11,13 +11,13 @@ def test_the_deadline_is_stated_with_the_days_left_on_the_given_day():
     subsidy = make_subsidy(deadline=jst(2026, 3, 31))
     result = answer(subsidy, "締切はいつ？", now=NOW)
     assert (result.kind, result.source, result.anchor) == ("field", "deadline", "key-figures")
-    assert result.sentences == ["申請締切は2026年3月31日（火）23:59です（残り74日）。"]
+    assert result.sentences == ["申請締切は2026年3月31日（火）です（残り74日）。"]  # no time stated
 
 
 def test_after_the_deadline_the_answer_says_it_has_closed():
     subsidy = make_subsidy(deadline=jst(2026, 1, 10))
     assert answer(subsidy, "締切は？", now=NOW).sentences == [
-        "申請締切は2026年1月10日（土）23:59で、受付は終了しています。"
+        "申請締切は2026年1月10日（土）で、受付は終了しています。"
     ]
 
 
@@ -35,7 +35,9 @@ def test_a_rolling_listing_has_no_deadline_and_keeps_its_note():
 
 
 def test_an_upcoming_listing_says_when_acceptance_starts():
-    subsidy = make_subsidy(accepts_from=jst(2026, 2, 1, 9, 0), deadline=jst(2026, 4, 30, 17, 0))
+    subsidy = make_subsidy(
+        accepts_from=jst(2026, 2, 1, 9, 0), accepts_from_has_time=True, deadline=jst(2026, 4, 30, 17, 0)
+    )
     assert (
         answer(subsidy, "いつから申請できる？", now=NOW).sentences[0]
         == "受付開始は2026年2月1日（日）09:00です。"
@@ -106,7 +108,7 @@ def test_below_the_threshold_the_listing_cannot_answer():
     subsidy = make_subsidy(body="## 概要\n\n専門家の派遣費用を補助します。")
     result = answer(subsidy, "専門家の駐車場代は？", now=NOW)
     assert result.kind == "none" and not result.answered
-    assert CANNOT_ANSWER == "この掲載情報からはお答えできません"
+    assert CANNOT_ANSWER == "このページには記載がありません"
 
 
 def test_the_passage_index_is_rebuilt_when_the_listing_changes():
@@ -116,3 +118,17 @@ def test_the_passage_index_is_rebuilt_when_the_listing_changes():
     subsidy.save()
     assert answer(subsidy, "浄化槽の点検", now=NOW).kind == "text"
     assert passage_index(subsidy).passages[0].anchor == "article-1"
+
+
+def test_an_expected_deadline_is_answered_as_its_month_without_days_left():
+    subsidy = make_subsidy(deadline=jst(2027, 3, 5, 17, 0), deadline_expected=True)
+    assert answer(subsidy, "締切はいつ？", now=NOW).sentences == [
+        "申請締切は2027年3月頃（予定）です（見込みで、公式の発表はまだありません）。"
+    ]
+
+
+def test_a_stated_time_is_part_of_the_answer():
+    subsidy = make_subsidy(deadline=jst(2026, 3, 31, 17, 0), deadline_has_time=True)
+    assert answer(subsidy, "締切はいつ？", now=NOW).sentences == [
+        "申請締切は2026年3月31日（火）17:00です（残り74日）。"
+    ]

@@ -61,3 +61,40 @@ def test_weak_intents_are_the_general_words_a_faq_can_answer_better():
 
 def test_filler_words_are_removed_before_the_text_search():
     assert "補助金" not in content_words("この補助金について教えてください")
+
+
+# The issue's synonym groups: 主催/実施機関/運営/窓口, 国/地域/対象国, 締め切り/期限/いつまで.
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("主催しているのはどこですか", "organization"),
+        ("実施機関を教えて", "organization"),
+        ("運営しているのはどこ", "organization"),
+        ("どこが実施しているの？", "organization"),
+        ("窓口はどこ？", "contact"),
+        ("どこの国が対象ですか", "region"),
+        ("対象地域は？", "region"),
+        ("対象国は？", "region"),
+        ("名古屋の会社でも申請できる？", "region"),
+        ("締め切りは？", "deadline"),
+        ("期限はいつ", "deadline"),
+        ("いつまで申し込めますか", "deadline"),
+    ],
+)
+def test_each_synonym_group_of_the_issue_is_one_intent(question, intent):
+    assert recognise(question).key == intent
+
+
+def test_the_running_costs_of_a_group_are_not_a_question_about_who_runs_it():
+    assert (
+        recognise("団体の運営費は対象？") is None or recognise("団体の運営費は対象？").key != "organization"
+    )
+
+
+def test_a_common_conversion_slip_is_read_as_meant():
+    assert recognise("補助律は？").key == "subsidy_rate"
+    assert recognise("採択律は？").key == "adoption_rate"
+
+
+def test_the_region_intent_yields_to_a_passage_that_names_countries():
+    assert recognise("どこの国が対象ですか").weak

@@ -38,7 +38,7 @@ def test_without_javascript_the_page_shows_the_question_the_answer_and_the_box(c
     html = response.text
     assert "<html" in html
     assert "締切はいつですか？" in html
-    assert "申請締切は2026年3月31日（火）23:59です（残り74日）。" in html
+    assert "申請締切は2026年3月31日（火）です（残り74日）。" in html
     assert f'href="{subsidy.get_absolute_url()}#key-figures"' in html
     assert f'action="{ask_url(subsidy)}"' in html
     assert "専門家による助言ではありません" in html
@@ -64,7 +64,8 @@ def test_a_text_answer_quotes_the_passage_and_links_its_heading(client):
 def test_an_unanswerable_question_points_to_the_official_page_and_the_contact(client):
     subsidy = make_subsidy(official_url="https://example.jp/", contact_name="事務局")
     response = client.get(ask_url(subsidy, q="駐車場はありますか", partial=1))
-    assert "この掲載情報からはお答えできません" in response.text
+    assert "このページには記載がありません" in response.text
+    assert "問い合わせ先（事務局）にお尋ねください" in response.text
     assert 'href="https://example.jp/"' in response.text
     assert f'href="{subsidy.get_absolute_url()}#contact"' in response.text
 

@@ -29,7 +29,7 @@ def test_with_javascript_answers_appear_in_place_and_earlier_ones_stay(page, tra
     turns = page.locator(".ask-turn")
     assert "最大支給額は500万円です。" in turns.nth(0).inner_text()
     assert "同じ経費には併用できません。" in turns.nth(1).inner_text()
-    assert "この掲載情報からはお答えできません" in turns.nth(2).inner_text()
+    assert "このページには記載がありません" in turns.nth(2).inner_text()
     assert page.url == page.live_url + subsidy.get_absolute_url()
     assert page.locator("[data-ask-log]").get_attribute("aria-live") == "polite"
     assert page.input_value("#ask-q") == ""

@@ -95,10 +95,13 @@ def test_a_rolling_listing_is_always_within_its_deadline():
 
 
 @pytest.mark.django_db
-def test_a_deadline_at_another_time_than_2359_shows_the_time():
-    subsidy = make_subsidy(deadline=jst(2026, 3, 31, 17, 0))
+def test_a_deadline_shows_its_time_only_when_the_source_states_one():
+    subsidy = make_subsidy(deadline=jst(2026, 3, 31, 17, 0), deadline_has_time=True)
     deadline = next(item for item in build_checklist(subsidy, on=NOW).items if item.id == "deadline")
-    assert deadline.detail == "締切: 2026年3月31日 17:00"
+    assert deadline.detail == "締切: 2026年3月31日17:00"
+    subsidy = make_subsidy(deadline=jst(2026, 3, 31, 23, 59))
+    deadline = next(item for item in build_checklist(subsidy, on=NOW).items if item.id == "deadline")
+    assert deadline.detail == "締切: 2026年3月31日"
 
 
 @pytest.mark.django_db

@@ -6,6 +6,7 @@ The admin asks the real clock, so listings here are made relative to ``timezone.
 import datetime
 import importlib
 import itertools
+import re
 import string
 import types
 
@@ -122,9 +123,11 @@ def fields_of(subsidy: Subsidy) -> dict:
             "contact_url",
             "source_name",
             "source_url",
+            "kind",
+            "max_amount_source",
         )
     }
-    for name in ("max_amount", "adoption_rate", "preparation_days", "verified_on"):
+    for name in ("max_amount", "adoption_rate", "preparation_days"):
         value = getattr(subsidy, name)
         data[name] = "" if value is None else str(value)
     for name in ("published_at", "accepts_from", "deadline"):
@@ -132,8 +135,18 @@ def fields_of(subsidy: Subsidy) -> dict:
     for name in ("regions", "purposes", "industries", "target_types"):
         data[name] = [str(term.pk) for term in getattr(subsidy, name).all()]
     data["organization"] = str(subsidy.organization_id)
-    if subsidy.rolling:
-        data["rolling"] = "on"
+    for name in (
+        "rolling",
+        "deadline_has_time",
+        "deadline_expected",
+        "accepts_from_has_time",
+        "accepts_from_expected",
+        "documents_incomplete",
+        "expenses_incomplete",
+        "title_amount_confirmed",
+    ):
+        if getattr(subsidy, name):
+            data[name] = "on"
     return data
 
 
@@ -258,7 +271,7 @@ def test_change_page_shows_every_part_inline_in_the_order_of_the_public_page(sta
     positions = [response.text.index(f">{section}</h2>") for section in sections]
     assert positions == sorted(positions)
     assert "受付開始" in response.text
-    assert "担当者が情報ソースと照合した日" in response.text  # help text
+    assert "スタッフが公式情報と照合した日" in response.text  # help text
 
 
 @pytest.mark.django_db
@@ -315,6 +328,7 @@ def test_a_new_listing_can_be_added_with_its_parts(staff_client):
         "title": "新規の補助金",
         "summary": "要点です。",
         "state": "draft",
+        "kind": "subsidy",
         "organization": str(organization.pk),
         "regions": [str(region.pk)],
         "deadline_0": "2099-03-31",
@@ -329,9 +343,30 @@ def test_a_new_listing_can_be_added_with_its_parts(staff_client):
     assert subsidy.state == Subsidy.State.DRAFT
     assert list(subsidy.regions.all()) == [region]
     assert subsidy.steps.get().title == "GビズIDを取得する"
+    # No time stated by the source: the whole day is the last day (and the page shows the date alone).
     assert subsidy.deadline.astimezone(datetime.UTC) == datetime.datetime(
-        2099, 3, 31, 14, 59, tzinfo=datetime.UTC
+        2099, 3, 31, 14, 59, 59, 999999, tzinfo=datetime.UTC
     )
+    assert not subsidy.deadline_has_time
+
+
+@pytest.mark.django_db
+def test_a_deadline_time_the_source_states_is_kept(staff_client):
+    fields = {
+        "title": "時刻ありの補助金",
+        "summary": "要点です。",
+        "state": "draft",
+        "kind": "subsidy",
+        "organization": str(make_organization(name="中小企業庁").pk),
+        "regions": [str(make_short_region(name="東京都").pk)],
+        "deadline_0": "2099-03-31",
+        "deadline_1": "17:00",
+        "deadline_has_time": "on",
+    }
+    response = staff_client.post(reverse("admin:subsidies_subsidy_add"), form_data(fields))
+    assert response.status_code == 302, response.context["errors"]
+    subsidy = Subsidy.objects.get(title="時刻ありの補助金")
+    assert subsidy.deadline == datetime.datetime(2099, 3, 31, 8, 0, tzinfo=datetime.UTC)
 
 
 @pytest.mark.django_db
@@ -388,7 +423,7 @@ def test_changelist_shows_days_left_the_way_applicants_read_them(staff_client):
     assert "本日締切" in row_of(response, "今日まで")
     assert "締切済み" in row_of(response, "過去")
     assert "随時" in row_of(response, "随時")
-    assert "記載なし" in row_of(response, "締切不明")
+    assert "受付期間は公式ページで確認" in row_of(response, "締切不明")
 
 
 @pytest.mark.django_db
@@ -450,7 +485,7 @@ def two_listings(db):
         (lambda t: {"organization_kind": "municipality"}, "乙の補助金"),
         (lambda t: {"difficulty__exact": "easy"}, "甲の補助金"),
         (lambda t: {"state__exact": "published"}, "乙の補助金"),
-        (lambda t: {"verification": "stale"}, "甲の補助金"),
+        (lambda t: {"verification": "unverified"}, "甲の補助金"),
         (lambda t: {"q": "甲"}, "甲の補助金"),
         (lambda t: {"q": "大阪市"}, "乙の補助金"),  # the organizer's name
         (lambda t: {"status": "open", "state__exact": "draft", "q": "補助金"}, "甲の補助金"),
@@ -463,7 +498,7 @@ def two_listings(db):
         "organizer-kind",
         "difficulty",
         "state",
-        "stale",
+        "unverified",
         "search-title",
         "search-organizer",
         "combined",
@@ -485,19 +520,33 @@ def test_upcoming_status_filter_shows_only_listings_not_yet_accepting(staff_clie
 
 
 @pytest.mark.django_db
-def test_stale_filter_finds_listings_unverified_or_verified_90_or_more_days_ago(staff_client):
+def test_verification_filters_split_unverified_from_checked_more_than_180_days_ago(staff_client):
     today = jst_date(timezone.now())
     for title, verified_on in [
         ("未確認", None),
-        ("91日前", today - datetime.timedelta(days=91)),
-        ("90日前", today - datetime.timedelta(days=90)),
-        ("89日前", today - datetime.timedelta(days=89)),
+        ("181日前", today - datetime.timedelta(days=181)),
+        ("180日前", today - datetime.timedelta(days=180)),
         ("今日", today),
     ]:
         open_listing(title=title, verified_on=verified_on)
+    assert titles_in(staff_client.get(changelist_url(), {"verification": "unverified"})) == ["未確認"]
     response = staff_client.get(changelist_url(), {"verification": "stale"})
-    assert sorted(titles_in(response)) == sorted(["未確認", "91日前", "90日前"])
-    assert "確認から90日以上" in response.text
+    assert titles_in(response) == ["181日前"]  # the public page's notice starts after 180 days too
+    assert "要再確認（180日超）" in response.text
+
+
+@pytest.mark.django_db
+def test_admin_index_counts_unverified_and_stale_published_listings(staff_client):
+    today = jst_date(timezone.now())
+    open_listing(verified_on=None)
+    open_listing(verified_on=None)
+    open_listing(verified_on=today - datetime.timedelta(days=200))
+    open_listing(verified_on=today)
+    open_listing(verified_on=None, state=Subsidy.State.DRAFT, published_at=None)
+    text = staff_client.get(reverse("admin:index")).text
+    assert "公式情報との照合（公開中 4件）" in text
+    assert re.search(r"verification=unverified\">未確認</a></th><td>2件", text)
+    assert re.search(r"verification=stale\">要再確認（180日超）</a></th><td>1件", text)
 
 
 @pytest.mark.django_db
@@ -567,15 +616,59 @@ def test_unpublish_action_takes_listings_back_to_draft(staff_client):
 
 
 @pytest.mark.django_db
-def test_mark_verified_action_records_todays_date_in_japan(staff_client):
-    stale = open_listing(verified_on=datetime.date(2025, 1, 1))
-    never = open_listing(verified_on=None)
+def test_verified_action_records_who_today_in_japan_and_the_official_page(staff_client, django_user_model):
+    stale = open_listing(verified_on=datetime.date(2025, 1, 1), official_url="https://www.example.go.jp/a/")
+    never = open_listing(verified_on=None, official_url="", source_url="https://www.example.or.jp/src/")
     untouched = open_listing(verified_on=None)
-    run_action(staff_client, "mark_verified_today", [stale, never])
+    nothing_to_check = open_listing(verified_on=None, official_url="", source_url="")
+    response = staff_client.post(
+        changelist_url(),
+        {
+            "action": "mark_verified_today",
+            "_selected_action": [s.pk for s in (stale, never, nothing_to_check)],
+        },
+        follow=True,
+    )
     today = jst_date(timezone.now())
-    assert Subsidy.objects.get(pk=stale.pk).verified_on == today
-    assert Subsidy.objects.get(pk=never.pk).verified_on == today
+    staff = django_user_model.objects.get(username="staff")
+    stale, never = Subsidy.objects.get(pk=stale.pk), Subsidy.objects.get(pk=never.pk)
+    assert (stale.verified_on, stale.verified_by, stale.verified_source_url) == (
+        today,
+        staff,
+        "https://www.example.go.jp/a/",
+    )
+    assert (never.verified_on, never.verified_source_url) == (today, "https://www.example.or.jp/src/")
     assert Subsidy.objects.get(pk=untouched.pk).verified_on is None
+    assert Subsidy.objects.get(pk=nothing_to_check.pk).verified_on is None
+    assert "URL がないため、照合済みにできません" in response.text
+    assert LogEntry.objects.filter(object_id=str(stale.pk), change_message__contains="公式情報").exists()
+
+
+@pytest.mark.django_db
+def test_staff_cannot_type_a_verification_date_in_the_form(staff_client):
+    subsidy = open_listing(verified_on=None)
+    fields = fields_of(subsidy) | {"verified_on": "2026-01-01"}
+    response = staff_client.post(change_url(subsidy), form_data(fields))
+    assert response.status_code == 302
+    assert Subsidy.objects.get(pk=subsidy.pk).verified_on is None
+
+
+@pytest.mark.django_db
+def test_a_title_amount_that_contradicts_the_amount_warns_and_blocks_publishing(staff_client):
+    draft = open_listing(
+        title="最大数千万円規模の補助金", max_amount=10_000_000, state=Subsidy.State.DRAFT, published_at=None
+    )
+    response = staff_client.post(change_url(draft), form_data(fields_of(draft)), follow=True)
+    assert "タイトルの金額（数千万円）が最大支給額（1,000万円）と食い違っています" in response.text
+    publish = fields_of(draft) | {"state": "published"}
+    response = staff_client.post(change_url(draft), form_data(publish))
+    assert response.status_code == 200  # refused, the form shown again with the input kept
+    assert "公開するには、タイトルか最大支給額を直すか" in response.text
+    run_action(staff_client, "publish", [draft])
+    assert Subsidy.objects.get(pk=draft.pk).state == Subsidy.State.DRAFT
+    confirmed = publish | {"title_amount_confirmed": "on"}
+    assert staff_client.post(change_url(draft), form_data(confirmed)).status_code == 302
+    assert Subsidy.objects.get(pk=draft.pk).state == Subsidy.State.PUBLISHED
 
 
 # The 編集者 group

@@ -35,7 +35,7 @@ def fixed_clock(monkeypatch):
 
 
 @pytest.mark.django_db
-def test_deadline_at_2359_is_an_all_day_event_with_a_reminder_7_days_before(client):
+def test_a_deadline_given_as_a_date_only_is_an_all_day_event_with_a_reminder_7_days_before(client):
     subsidy = make_subsidy(title=LONG_TITLE, deadline=jst(2026, 3, 31), deadline_note="予算に達し次第終了")
     lines = parse(ics(client, subsidy))
     assert lines[0] == ("BEGIN", "VCALENDAR") and lines[-1] == ("END", "VCALENDAR")
@@ -59,7 +59,7 @@ def test_deadline_at_2359_is_an_all_day_event_with_a_reminder_7_days_before(clie
 
 @pytest.mark.django_db
 def test_deadline_with_a_time_is_the_hour_before_it_in_utc(client):
-    subsidy = make_subsidy(deadline=jst(2026, 3, 31, 17, 0))
+    subsidy = make_subsidy(deadline=jst(2026, 3, 31, 17, 0), deadline_has_time=True)
     lines = parse(ics(client, subsidy))
     props = dict(lines[lines.index(("BEGIN", "VEVENT")) : lines.index(("BEGIN", "VALARM"))])
     assert props["DTSTART"] == "20260331T070000Z"
@@ -67,8 +67,16 @@ def test_deadline_with_a_time_is_the_hour_before_it_in_utc(client):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("fields", [{"rolling": True, "deadline": None}, {"deadline": None}])
-def test_no_calendar_file_without_a_deadline(client, fields):
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"rolling": True, "deadline": None},
+        {"deadline": None},
+        {"deadline_expected": True},
+        {"kind": "roundup"},
+    ],
+)
+def test_no_calendar_file_without_an_announced_deadline(client, fields):
     subsidy = make_subsidy(**fields)
     assert client.get(reverse("subsidies:deadline_ics", kwargs={"pk": subsidy.pk})).status_code == 404
 
@@ -91,6 +99,15 @@ def test_detail_page_links_the_file_and_google_calendar(client):
     assert "dates=20260331%2F20260401" in text
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("fields", [{"deadline_expected": True}, {"deadline": jst(2026, 1, 15)}])
+def test_no_calendar_links_for_an_expected_or_a_passed_deadline(client, fields):
+    subsidy = make_subsidy(**fields)
+    text = client.get(subsidy.get_absolute_url()).text
+    assert "deadline.ics" not in text
+    assert "calendar.google.com" not in text
+
+
 def test_folding_counts_octets_and_never_splits_a_character():
     line = "SUMMARY:" + "補" * 60
     folded = fold(line).encode()
@@ -105,7 +122,7 @@ def test_text_values_escape_commas_semicolons_backslashes_and_newlines():
 
 
 def test_google_link_uses_utc_times_for_a_timed_deadline():
-    url = google_calendar_url(title="補助金", deadline=jst(2026, 3, 31, 17, 0), details="x")
+    url = google_calendar_url(title="補助金", deadline=jst(2026, 3, 31, 17, 0), all_day=False, details="x")
     assert "dates=20260331T070000Z%2F20260331T080000Z" in url
     assert url.startswith("https://calendar.google.com/calendar/render?action=TEMPLATE")
 
@@ -113,4 +130,8 @@ def test_google_link_uses_utc_times_for_a_timed_deadline():
 def test_all_day_span_is_the_deadline_day_in_jst():
     from subsidies.calendar import event_span
 
-    assert event_span(jst(2026, 12, 31)) == (datetime.date(2026, 12, 31), datetime.date(2027, 1, 1))
+    day = (datetime.date(2026, 12, 31), datetime.date(2027, 1, 1))
+    assert event_span(jst(2026, 12, 31), all_day=True) == day
+    assert event_span(jst(2026, 12, 31, 0, 5), all_day=True) == day
+    # A time stated as 23:59 (jGrants' 14:59Z) is the source's time, not "no time".
+    assert event_span(jst(2026, 12, 31), all_day=False) == (jst(2026, 12, 31, 22, 59), jst(2026, 12, 31))

@@ -30,7 +30,9 @@ def test_a_browser_is_counted_once_per_listing(client):
     visit(client, second)
     visit(client, first)
     assert (views(first), views(second)) == (1, 1)
-    assert "2回閲覧" in visit(Client(), first).text
+    Subsidy.objects.filter(pk=first.pk).update(view_count=8)
+    assert "回閲覧" not in visit(Client(), first).text  # 9 counted views: below 10 nothing is shown
+    assert "10回閲覧" in visit(Client(), first).text
 
 
 @pytest.mark.django_db

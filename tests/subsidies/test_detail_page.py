@@ -62,14 +62,13 @@ def test_seed_page_shows_the_fixture_values(client, demo_data, at):
     for expected in [
         "募集中",
         "【全国】",
-        "海外展開を目指す中小企業向け最大数千万円規模！AOTS補助金・人材育成事業の申請ガイド（2026年）",
+        "海外展開を目指す中小企業向け AOTS補助金・人材育成事業の申請ガイド（2026年）",
         "3秒でわかる要点",
         "最大1,000万円",
+        "出典: 掲載元ページ（補助金図鑑 #155678）の記載。AOTS の資料ではまだ照合していません",
         "2026年3月31日（火）",
         "令和8年3月31日",
         "残り74日",
-        "普通",
-        "約14日",
         "60.0%",
         "推定",
         "根拠: 掲載元サイトの推定値",
@@ -77,6 +76,8 @@ def test_seed_page_shows_the_fixture_values(client, demo_data, at):
         "海外拠点を有する、または海外展開を予定している中堅・中小企業等",
         "研修生受入費用（渡航費・滞在費）",
         "海外拠点の状況説明書",
+        "ほかにも必要な書類があります（出典の一覧は「等」で終わっています）",
+        "ほかにも対象になる経費があります",
         "ニーズの特定と制度の選定",
         "補助金概要",
         "目次",
@@ -85,19 +86,22 @@ def test_seed_page_shows_the_fixture_values(client, demo_data, at):
         "通常、申請から採択決定まで1〜2ヶ月程度です。",
         "お問い合わせ",
         "#155678",
-        "2026年版",
         "情報ソース",
-        "2026年1月5日</time> 確認済み",
-        "2026年1月5日</time>更新",
-        "11回閲覧",
+        "未確認：スタッフはまだ公式情報と照合していません。",
+        "この情報はスタッフがまだ公式情報と照合していません。",
     ]:
         assert expected in text, expected
     assert re.search(r"約\d+分で読了", text)
     assert (
         '<a href="https://www.aots.jp/" rel="noopener noreferrer">一般財団法人海外産業人材育成協会（AOTS）令和7年度事業計画書</a>'
-        in text
+        '<span class="source-host">（www.aots.jp）</span>' in text
     )
-    assert "180日以上" not in text
+    # Nothing the demo data would have invented: no verification, edition year or view count.
+    for absent in ("確認済み <time", "2026年版", "回閲覧", "23:59"):
+        assert absent not in text, absent
+    # The verification line stands where the deadline is read, not only at the bottom.
+    figures = text.split('id="key-figures"')[1].split("</section>")[0]
+    assert "未確認" in figures and "公式ページ（www.aots.jp）で確認" in figures
 
 
 def test_seed_page_is_closed_after_its_deadline(client, demo_data, at):
@@ -105,7 +109,8 @@ def test_seed_page_is_closed_after_its_deadline(client, demo_data, at):
     text = page(client, SEED)
     assert '<span class="badge badge--closed">募集終了</span>' in text
     assert "締切済み" in text
-    assert "この情報は最後の確認から180日以上たっています" in text
+    assert "この情報はスタッフがまだ公式情報と照合していません" in text
+    assert "calendar.google.com" not in text  # no calendar links once the deadline has passed
 
 
 # Key figures
@@ -239,24 +244,79 @@ def test_staff_faqs_follow_the_generated_ones(client, at):
 # Verification
 
 
-def test_unverified_listing_says_so_and_shows_no_other_date(client, at):
-    subsidy = make_subsidy(verified_on=None, source_name="公式サイト", source_url="https://example.jp/")
+def test_unverified_listing_says_so_beside_the_deadline_and_shows_no_other_date(client, at):
+    subsidy = make_subsidy(
+        verified_on=None,
+        source_name="公式サイト",
+        source_url="https://example.jp/",
+        official_url="https://www.example.go.jp/k/",
+    )
     text = page(client, subsidy)
-    assert "未確認" in text
-    assert "確認済み" not in text
-    assert "情報ソースとの照合がまだ済んでいません" in text
+    figures = text.split('id="key-figures"')[1].split("</section>")[0]
+    assert "未確認：スタッフはまだ公式情報と照合していません。" in figures
+    assert (
+        '<a href="https://www.example.go.jp/k/" rel="noopener noreferrer">公式ページ（www.example.go.jp）で確認</a>'
+        in figures
+    )
+    assert "確認済み <time" not in text
+    assert "この情報はスタッフがまだ公式情報と照合していません" in text
+
+
+def test_a_verified_listing_names_the_date_and_the_page_it_was_checked_against(client, at):
+    subsidy = make_subsidy(verified_on=NOW.date() - datetime.timedelta(days=3))
+    text = page(client, subsidy)
+    figures = text.split('id="key-figures"')[1].split("</section>")[0]
+    assert re.search(
+        r"確認済み <time[^>]*>2026年1月13日</time>（スタッフが<a [^>]*>www.example.go.jp</a>と照合）", figures
+    )
+    assert "未確認" not in text.split('<footer class="site-footer">')[0]
 
 
 @pytest.mark.parametrize(("age", "notice"), [(180, False), (181, True)])
 def test_stale_notice_after_180_days_without_verification(client, at, age, notice):
     subsidy = make_subsidy(verified_on=NOW.date() - datetime.timedelta(days=age))
-    assert ("最後の確認から180日以上" in page(client, subsidy)) is notice
+    assert ("照合してから180日以上たっています" in page(client, subsidy)) is notice
 
 
-def test_edition_year_is_the_year_of_the_last_content_change(client, at):
+def test_the_page_shows_when_this_site_last_changed_it_and_no_edition_year(client, at):
     subsidy = make_subsidy()
     Subsidy.objects.filter(pk=subsidy.pk).update(updated_at=jst(2025, 12, 31, 23, 30))
-    assert "2025年版" in page(client, subsidy)
+    text = page(client, subsidy)
+    assert "このページの更新 <time" in text and "2025年12月31日</time>" in text
+    assert "年版" not in text
+
+
+def test_an_expected_deadline_reads_as_a_month_with_no_days_left_or_calendar(client, at):
+    subsidy = make_subsidy(deadline=jst(2027, 3, 5, 17, 0), deadline_expected=True)
+    text = page(client, subsidy)
+    assert "2027年3月頃（予定）" in text
+    assert "見込みの時期です。公式の発表はまだありません。" in text
+    for absent in ("残り", "2027年3月5日", "17:00", "deadline.ics", "validThrough"):
+        assert absent not in text, absent
+
+
+def test_a_listing_without_a_known_period_says_so_and_is_not_open(client, at):
+    text = page(client, make_subsidy(deadline=None))
+    assert 'badge--unknown">受付期間未定' in text
+    assert "受付期間は公式ページで確認" in text
+    assert "募集中" not in text
+
+
+def test_a_deadline_shows_its_time_only_when_the_source_states_one(client, at):
+    assert "2026年3月31日（火）17:00" in page(
+        client, make_subsidy(deadline=jst(2026, 3, 31, 17, 0), deadline_has_time=True)
+    )
+    text = page(client, make_subsidy(deadline=jst(2026, 3, 31)))
+    assert "2026年3月31日（火）" in text and "23:59" not in text
+
+
+def test_a_roundup_is_labelled_and_shows_no_single_amount_deadline_checklist_or_comparison(client, at):
+    roundup = make_subsidy(kind=Subsidy.Kind.ROUNDUP, title="愛知県の補助金まとめ", max_amount=1_000_000_000)
+    text = page(client, roundup)
+    assert 'badge--roundup">まとめ記事' in text
+    assert "このページは複数の制度をまとめて紹介する記事です" in text
+    for absent in ("最大10億円", "申請締切", "募集中", "比較に追加", "申請前チェックリスト", "似た補助金"):
+        assert absent not in text, absent
 
 
 # Drafts, head, machine-readable data
@@ -299,7 +359,7 @@ def test_json_ld_describes_the_grant_its_faq_and_breadcrumbs(client, demo_data, 
         "@type": "MonetaryAmount",
         "currency": "JPY",
         "maxValue": 10_000_000,
-        "validThrough": "2026-03-31T23:59:00+09:00",
+        "validThrough": "2026-03-31",
     }
     assert [item["name"] for item in breadcrumbs["itemListElement"]] == ["ホーム", "全国", grant["name"]]
     assert breadcrumbs["itemListElement"][1]["item"] == "https://hojo.example.jp/regions/zenkoku/"
@@ -394,13 +454,15 @@ def test_a_cached_page_is_the_page_rendered_anew_but_for_its_nonce(client, at):
     assert hit == fresh
 
 
-def test_view_count_is_current_on_every_cached_request(client, at):
-    subsidy = make_subsidy()
-    assert "1回閲覧" in page(client, subsidy)
-    assert "2回閲覧" in page(Client(), subsidy)
-    assert "2回閲覧" in page(client, subsidy)
+def test_view_count_is_current_on_every_cached_request_and_shown_from_10(client, at):
+    subsidy = make_subsidy(view_count=9)
+    assert "10回閲覧" in page(client, subsidy)
+    assert "11回閲覧" in page(Client(), subsidy)
+    assert "11回閲覧" in page(client, subsidy)
     Subsidy.objects.filter(pk=subsidy.pk).update(view_count=40)
     assert "40回閲覧" in page(client, subsidy)
+    fresh = make_subsidy()
+    assert "回閲覧" not in page(client, fresh)
 
 
 def cached_and_fresh(client, subsidy):

@@ -90,15 +90,61 @@ def test_target_filter(client, vocab):
     assert titles(client, f"{LIST}?target={one.slug}") == ["対象あり"]
 
 
-def test_status_defaults_to_open_and_upcoming_and_says_so(client, vocab):
+def test_status_defaults_to_everything_but_closed_and_says_what_closed_would_add(client, vocab):
     make_subsidy(title="募集中", deadline=jst(2026, 3, 31))
     make_subsidy(title="募集予定", accepts_from=jst(2026, 2, 1, 9, 0), deadline=jst(2026, 4, 30))
+    make_subsidy(title="期間不明", deadline=None)
     make_subsidy(title="募集終了", deadline=jst(2025, 12, 1))
     text = get(client, LIST)
-    assert "募集中・募集予定の補助金を表示しています" in text
-    assert sorted(titles(client, LIST)) == ["募集中", "募集予定"]
+    assert "募集中・募集予定・受付期間未定の補助金を表示しています（募集終了を除く）" in text
+    assert "募集終了も含めると4件" in text
+    assert titles(client, LIST) == ["募集中", "募集予定", "期間不明"]  # an unknown period is never open
+    assert 'badge--unknown">受付期間未定' in text
     assert titles(client, f"{LIST}?status=closed") == ["募集終了"]
+    assert titles(client, f"{LIST}?status=unknown") == ["期間不明"]
     assert "表示しています" not in get(client, f"{LIST}?status=closed")
+
+
+def test_a_search_that_finds_only_closed_listings_offers_them_first(client, vocab):
+    make_subsidy(title="持続化補助金 第18回", deadline=jst(2025, 12, 1))
+    make_subsidy(title="別の補助金", deadline=jst(2026, 12, 1))
+    text = get(client, f"{LIST}?q=持続化")
+    assert "<strong>0件</strong>" in text
+    suggestions = re.findall(r'<ul class="relaxations">(.*?)</ul>', text, re.S)[0]
+    assert re.findall(r">([^<>]+件)</a>", suggestions) == [
+        "募集終了も含めると1件",
+        "キーワードの条件を外すと1件",
+    ]
+    assert titles(client, LIST + re.findall(r'href="([^"]+)"', suggestions)[0].replace("&amp;", "&")) == [
+        "持続化補助金 第18回"
+    ]
+
+
+def test_keyword_search_matches_region_purpose_and_industry_names(client, vocab):
+    equipment = next(p for p in Purpose.objects.all() if "設備" in p.name)
+    make_subsidy(title="機械導入の支援", regions=[vocab["tokyo"]], purposes=[equipment], body="本文")
+    make_subsidy(title="機械導入の支援（大阪）", regions=[vocab["osaka"]], purposes=[equipment], body="本文")
+    assert titles(client, f"{LIST}?q=東京 設備") == ["機械導入の支援"]
+    subsidy = make_subsidy(title="名前の変わる補助金", body="本文")
+    subsidy.regions.set([vocab["osaka"]])  # a change of links alone reindexes the listing
+    assert titles(client, f"{LIST}?q=大阪") == ["機械導入の支援（大阪）", "名前の変わる補助金"]
+
+
+def test_roundups_are_kept_out_of_the_listing_counts_and_facets(client, vocab):
+    make_subsidy(title="補助金", deadline=jst(2026, 3, 31))
+    make_subsidy(title="制度まとめ", kind="roundup", deadline=jst(2026, 3, 31))
+    text = get(client, f"{LIST}?status=open&status=upcoming&status=unknown&status=closed")
+    assert titles(client, LIST) == ["補助金"]
+    assert "<strong>1件</strong>" in text
+
+
+def test_expected_deadlines_rank_after_announced_ones_and_read_as_expected(client, vocab):
+    make_subsidy(title="予定の締切", deadline=jst(2026, 2, 1), deadline_expected=True)
+    make_subsidy(title="発表済みの締切", deadline=jst(2026, 3, 31))
+    assert titles(client, f"{LIST}?sort=deadline") == ["発表済みの締切", "予定の締切"]
+    text = get(client, LIST)
+    assert "2026年2月頃（予定）" in text
+    assert titles(client, f"{LIST}?deadline_within=30") == []  # an expected date is never "closing soon"
 
 
 def test_amount_bands(client, vocab):
@@ -282,9 +328,9 @@ def test_home_has_search_closing_soon_new_and_every_region_and_purpose(client, v
     for purpose in Purpose.objects.all():
         assert f'href="{purpose.get_absolute_url()}"' in text
     # Catalog token 1, cards 2 (listings, regions), regions 1, purposes 1 (the index was built by the first visit).
-    assert count_queries(client, reverse("subsidies:home")) == 5
+    assert count_queries(client, reverse("subsidies:home")) == 6
     make_subsidy(title="新着")
-    assert count_queries(client, reverse("subsidies:home")) == 5 + REBUILD
+    assert count_queries(client, reverse("subsidies:home")) == 6 + REBUILD
 
 
 @pytest.mark.django_db

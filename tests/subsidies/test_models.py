@@ -9,6 +9,7 @@ from tests.factories import NOW, jst, make_region, make_subsidy, national
 
 MINUTE = datetime.timedelta(minutes=1)
 OPEN, UPCOMING, CLOSED = ApplicationStatus.OPEN, ApplicationStatus.UPCOMING, ApplicationStatus.CLOSED
+UNKNOWN = ApplicationStatus.UNKNOWN
 
 
 def status_in_db(subsidy, at):
@@ -81,11 +82,80 @@ def test_rolling_listings_stay_open_forever_once_started():
 
 
 @pytest.mark.django_db
-def test_listing_without_deadline_is_open_and_has_no_days_left():
+def test_listing_without_deadline_or_rolling_has_an_unknown_period_never_counted_as_open():
     subsidy = make_subsidy(deadline=None)
-    assert_status(subsidy, jst(2040, 1, 1), OPEN)
+    assert_status(subsidy, jst(2040, 1, 1), UNKNOWN)
     assert subsidy.days_left(on=NOW) is None
     assert subsidy.urgency(on=NOW) is None
+    assert not Subsidy.objects.accepting(on=NOW).exists()
+    upcoming = make_subsidy(accepts_from=jst(2026, 2, 1, 0, 0), deadline=None)
+    assert_status(upcoming, NOW, UPCOMING)  # before its start it is upcoming, whatever its end
+    assert_status(upcoming, jst(2026, 2, 1, 0, 0), UNKNOWN)
+
+
+@pytest.mark.django_db
+def test_an_expected_deadline_has_a_status_but_no_days_left_urgency_or_closing_soon():
+    subsidy = make_subsidy(deadline=jst(2026, 1, 20), deadline_expected=True)
+    assert_status(subsidy, NOW, OPEN)
+    assert subsidy.days_left(on=NOW) is None
+    assert subsidy.urgency(on=NOW) is None
+    assert not Subsidy.objects.closing_within(30, on=NOW).exists()
+    subsidy.deadline_expected = False
+    subsidy.save()
+    assert list(Subsidy.objects.closing_within(30, on=NOW)) == [subsidy]
+
+
+@pytest.mark.django_db
+def test_a_deadline_given_as_a_date_only_lasts_the_whole_day_once_validated():
+    subsidy = make_subsidy(deadline=jst(2026, 1, 16, 12, 0), deadline_has_time=False)
+    subsidy.full_clean()
+    assert subsidy.deadline == jst(2026, 1, 16, 23, 59).replace(second=59, microsecond=999999)
+    timed = make_subsidy(deadline=jst(2026, 1, 16, 12, 0), deadline_has_time=True)
+    timed.full_clean()
+    assert timed.deadline == jst(2026, 1, 16, 12, 0)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        (
+            {"deadline_note": "令和9年度公募の想定（例年2〜4月頃）", "deadline": jst(2027, 4, 16)},
+            "deadline_expected",
+            "予定（未発表）",
+        ),
+        ({"verified_on": datetime.date(2026, 1, 5), "verified_by": None}, "verified_on", "確認者"),
+        ({"deadline": None, "deadline_expected": True}, "deadline_expected", "見込みの日付"),
+        ({"title": "最大数千万円規模の補助金", "max_amount": 10_000_000}, "title", "食い違っています"),
+        ({"title": "最大500万円の補助金", "max_amount": None}, "title", "最大支給額が空欄"),
+    ],
+)
+def test_validation_refuses_what_would_show_an_untrue_figure(fields, field, message):
+    subsidy = Subsidy(**({"title": "補助金", "summary": "要点", "state": "published"} | fields))
+    with pytest.raises(ValidationError) as error:
+        subsidy.clean()
+    assert message in " ".join(error.value.message_dict[field])
+
+
+@pytest.mark.django_db
+def test_a_matching_title_amount_a_roundup_or_a_confirmed_one_is_accepted():
+    assert not Subsidy(title="最大170.8万円！浄化槽の補助金", max_amount=1_708_000).title_amount_conflict()
+    assert not Subsidy(title="最大1億5,000万円の補助金", max_amount=150_000_000).title_amount_conflict()
+    assert not Subsidy(
+        title="最大10億円！制度まとめ", max_amount=None, kind="roundup"
+    ).title_amount_conflict()
+    confirmed = Subsidy(
+        title="最大数千万円規模", summary="要点", max_amount=1, state="published", title_amount_confirmed=True
+    )
+    confirmed.clean()  # no error
+
+
+@pytest.mark.django_db
+def test_the_database_refuses_a_verification_without_a_person_or_an_expected_date_without_a_date():
+    with pytest.raises(IntegrityError), transaction.atomic():
+        make_subsidy(verified_on=datetime.date(2026, 1, 5), verified_by=None)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        make_subsidy(deadline=None, deadline_expected=True)
 
 
 @pytest.mark.django_db
@@ -94,19 +164,24 @@ def test_queryset_status_methods_partition_the_listings():
     open_ = make_subsidy(deadline=jst(2026, 1, 16, 23, 59))
     closed = make_subsidy(deadline=jst(2026, 1, 16, 11, 59))
     rolling = make_subsidy(rolling=True, deadline=None)
+    unknown = make_subsidy(deadline=None)
     assert set(Subsidy.objects.upcoming(on=NOW)) == {upcoming}
     assert set(Subsidy.objects.accepting(on=NOW)) == {open_, rolling}
     assert set(Subsidy.objects.closed(on=NOW)) == {closed}
+    assert set(Subsidy.objects.with_status_in(["unknown"], at=NOW)) == {unknown}
     assert set(Subsidy.objects.with_status_in(["open", "upcoming"], at=NOW)) == {upcoming, open_, rolling}
+    annotated = {row.pk: row.application_status for row in Subsidy.objects.with_status(at=NOW)}
+    assert annotated == {row.pk: row.status(at=NOW) for row in Subsidy.objects.all()}
 
 
 @pytest.mark.django_db
-def test_status_annotation_sorts_open_then_upcoming_then_closed():
+def test_status_annotation_sorts_open_then_upcoming_then_unknown_then_closed():
     closed = make_subsidy(deadline=jst(2026, 1, 10))
+    unknown = make_subsidy(deadline=None)
     upcoming = make_subsidy(accepts_from=jst(2026, 2, 1, 0, 0), deadline=jst(2026, 3, 1))
     open_ = make_subsidy(deadline=jst(2026, 6, 1))
     ordered = list(Subsidy.objects.with_status(at=NOW).order_by("status_rank", "pk"))
-    assert ordered == [open_, upcoming, closed]
+    assert ordered == [open_, upcoming, unknown, closed]
 
 
 @pytest.mark.django_db
