@@ -51,6 +51,7 @@ ENV = os.environ | {
     "DJANGO_DEBUG": "0",
     "DJANGO_SECRET_KEY": "benchmark-only-secret-key-not-for-production-use-0123456789",
     "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+    "SITE_URL": f"http://127.0.0.1:{PORT}",
     "DJANGO_LOG_LEVEL": "ERROR",
     # Plain HTTP on the loopback (TLS is the load balancer's job), as in load.sh.
     "DJANGO_SECURE_SSL_REDIRECT": "0",

@@ -24,6 +24,7 @@ mkdir -p "$OUT"
 export DJANGO_DEBUG=0
 export DJANGO_SECRET_KEY=${DJANGO_SECRET_KEY:-load-run-only-$(head -c 32 /dev/urandom | base64 | tr -d '/+=')}
 export DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost
+export SITE_URL=${SITE_URL:-http://127.0.0.1}
 export DJANGO_SECURE_SSL_REDIRECT=0  # plain HTTP on the loopback; TLS is the load balancer's job
 export DATABASE_URL=$LOAD_DATABASE_URL
 export DJANGO_LOG_LEVEL=ERROR GUNICORN_ACCESS_LOG=/dev/null

@@ -14,6 +14,10 @@ from django.urls import Resolver404, resolve
 from django.utils.cache import patch_vary_headers
 from django.utils.csp import CSP, build_policy
 
+# The header's name as a plain ``str``: ``CSP.HEADER_ENFORCE`` is a StrEnum member, and a WSGI server that checks
+# ``type(name) is str`` (the development server's wsgiref does) refuses the whole response with a 500.
+CSP_HEADER = str(CSP.HEADER_ENFORCE)
+
 
 class PermissionsPolicyMiddleware:
     """Adds ``Permissions-Policy`` from ``settings.PERMISSIONS_POLICY`` ({feature: [allowed origins]})."""
@@ -50,7 +54,7 @@ class RejectNulMiddleware:
             # This runs before the session (whose lookup would meet the NUL) and before the CSP and
             # frame middleware, so the refusal carries their headers itself.
             response = render(request, "400.html", status=400)
-            response.headers[CSP.HEADER_ENFORCE] = build_policy(settings.SECURE_CSP, None)
+            response.headers[CSP_HEADER] = build_policy(settings.SECURE_CSP, None)
             response.headers["X-Frame-Options"] = settings.X_FRAME_OPTIONS
             return response
         return self.get_response(request)
@@ -68,19 +72,14 @@ class RejectNulMiddleware:
         return False
 
 
-def fast_lane(view):
-    """Marks a view that ``FastLaneMiddleware`` may answer for a visitor without a session.
+class FastLaneMiddleware:
+    """Answers GET and HEAD requests for the views named in ``settings.FAST_LANE_URL_NAMES`` before the session,
+    locale, common, CSRF, auth and messages middleware, when the request carries no session cookie (so the
+    visitor is anonymous).
 
     Such a view reads nothing of the session, the messages or the CSRF token, renders no form that posts, and
     is the same page in every language the site has (one), so the middleware that provide those can be skipped.
-    """
-    view.fast_lane = True
-    return view
-
-
-class FastLaneMiddleware:
-    """Answers GET and HEAD requests for ``@fast_lane`` views before the session, locale, common, CSRF, auth and
-    messages middleware, when the request carries no session cookie (so the visitor is anonymous).
+    The list is in the settings, beside ``PAGE_CACHE_URL_NAMES``, so that the apps do not import ``config``.
 
     Those middleware cost about as much CPU as the detail page served from its cache; a visitor without a
     session has nothing for them to do. Staff (who have a session) and every other view go the whole way.
@@ -98,7 +97,7 @@ class FastLaneMiddleware:
             match = resolve(request.path_info, getattr(request, "urlconf", None))
         except Resolver404:
             return self.get_response(request)
-        if not getattr(match.func, "fast_lane", False):
+        if match.view_name not in settings.FAST_LANE_URL_NAMES:
             return self.get_response(request)
         request.resolver_match = match
         request.user = AnonymousUser()
@@ -159,9 +158,9 @@ class PublicPageCacheMiddleware:
             return response
         if response.status_code != 200 or response.streaming or response.cookies:
             return response
-        if settings.SECURE_CSP and CSP.HEADER_ENFORCE not in response:
+        if settings.SECURE_CSP and CSP_HEADER not in response:
             nonce = getattr(request, "_csp_nonce", None)
-            response.headers[CSP.HEADER_ENFORCE] = build_policy(settings.SECURE_CSP, nonce)
+            response.headers[CSP_HEADER] = build_policy(settings.SECURE_CSP, nonce)
         cache.set(
             key, (response.content, response.status_code, dict(response.items())), settings.PAGE_CACHE_SECONDS
         )

@@ -56,8 +56,10 @@ INSTALLED_APPS = [
     "checklists",
     "comparisons",
     "assistant",
-    "benchmarks",
 ]
+if DEBUG:
+    # The data generator and the benchmark commands (generate_demo_data, run_benchmark): development only.
+    INSTALLED_APPS.append("benchmarks")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -67,7 +69,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # After the headers every page carries, before what a visitor without a session has no use for: answers
-    # the views marked @fast_lane (the detail page) for such a visitor.
+    # the views named in FAST_LANE_URL_NAMES (the detail page) for such a visitor.
     "config.middleware.FastLaneMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -154,6 +156,10 @@ else:
 # shared cache: per-process memory would let app servers disagree. The detail page is not here: it counts views.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "60" if CACHE_URL else "0"))
 PAGE_CACHE_URL_NAMES = ["subsidies:home", "subsidies:list", "subsidies:region", "subsidies:purpose"]
+
+# Views answered for a visitor without a session before the session, CSRF and auth middleware
+# (config.middleware.FastLaneMiddleware): they read nothing of those and render no form that posts.
+FAST_LANE_URL_NAMES = ["subsidies:detail"]
 
 # A keyword's matching listings are kept in the shared cache, per content version, so that only one app process
 # pays for a common query (subsidies/listing_index.py). Per-process memory keeps them anyway.
@@ -242,9 +248,9 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 # Lossless dumps for backups and moves: ``dumpdata --format exact-json`` (see config/exact_json.py).
 SERIALIZATION_MODULES = {"exact-json": "config.exact_json"}
 
-# The public site's name, shown in titles and feeds.
-SITE_NAME = "補助金ディレクトリ"
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# The public site's address, for absolute URLs (canonical, OpenGraph, JSON-LD, the .ics file). Production must set
+# it: the check subsidies.E001 refuses to run without it rather than point every link at the development server.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "")
 
 LOGGING = {
     "version": 1,

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core.checks import register
 
 
 class SubsidiesConfig(AppConfig):
@@ -6,6 +7,8 @@ class SubsidiesConfig(AppConfig):
     verbose_name = "補助金"
 
     def ready(self):
-        from . import signals
+        from . import checks, signals
 
+        register(checks.site_url_check)
+        register(checks.sections_check, "templates")
         signals.connect()

@@ -103,8 +103,10 @@ def page(request: HttpRequest, row: PageRow, *, now: datetime.datetime, cached: 
     still true at ``now``; else rendered (and stored when ``cached``).
 
     The template may read nothing from the request but through the slots, and nothing from the clock but
-    ``now`` (whose effects ``Expiry`` follows). A request whose query string other apps' sections read (the
-    comparison button reads ``?compare=``) is rendered with ``cached=False``.
+    ``now`` (whose effects ``Expiry`` follows). The entry is the public's page: a request from a signed-in
+    user (staff, who also see drafts) and a request whose query string other apps' sections read (the
+    comparison button reads ``?compare=``) are rendered with ``cached=False``, so what was rendered for one
+    person is never stored or served to another.
     """
 
     def render(expiry: fragments.Expiry) -> fragments.Slotted:

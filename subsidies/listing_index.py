@@ -28,8 +28,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 
-from subsidies import search, versioning
-from subsidies.models import Subsidy, SubsidyExpense
+from subsidies import hooks, search, versioning
+from subsidies.models import Subsidy
 
 NEVER = np.iinfo(np.int64).max  # a NULL deadline never passes; NULL published_at sorts last
 LONG_AGO = np.iinfo(np.int64).min  # a NULL accepts_from is never in the future
@@ -72,7 +72,8 @@ class ListingIndex:
     published_at: np.ndarray
     max_amount: np.ndarray  # -1 = no amount
     difficulty: np.ndarray  # index into DIFFICULTIES
-    options: dict[str, dict[int, np.ndarray]]  # facet (and expense_category) -> option id -> packed bitmap
+    # facet (and each relation other apps declare, hooks.index_links) -> option id -> packed bitmap
+    options: dict[str, dict[int, np.ndarray]]
     no_industry: np.ndarray  # packed: listings that name no industry (open to every industry)
     by_deadline: np.ndarray  # order: deadline (no deadline last), pk
     by_new: np.ndarray  # order: published_at desc (none last), pk desc
@@ -328,10 +329,10 @@ def _read_listings():
     return _columns(((*row[:7], codes.get(row[7], 0)) for row in rows), 8)
 
 
-def _read_links(relation: str):
-    """Every listing id of every option of one relation: a many-to-many field, or ``expense_category``."""
-    if relation == "expense_category":
-        model, source, target = SubsidyExpense, "subsidy_id", "category_id"
+def _read_links(relation: "str | hooks.Link"):
+    """Every listing id of every option of one relation: a many-to-many field, or a link another app declared."""
+    if isinstance(relation, hooks.Link):
+        model, (source, target) = relation.model, relation.columns
     else:
         field_ = Subsidy._meta.get_field(relation)
         model = field_.remote_field.through
@@ -381,7 +382,7 @@ def build(token: str) -> ListingIndex:
     amount_key = np.where(max_amount < 0, NEVER, -max_amount)
     index.by_amount = np.lexsort((pks, amount_key))
     _, index.amount_rank = np.unique(amount_key, return_inverse=True)
-    for facet, relation in {**M2M, "expense_category": "expense_category"}.items():
+    for facet, relation in {**M2M, **hooks.index_links()}.items():
         index.options[facet] = {option: index.bits_of(ids) for option, ids in _read_links(relation).items()}
     any_industry = index.any_option("industry", index.options["industry"])
     index.no_industry = pack(~np.unpackbits(any_industry, count=index.size).view(bool))

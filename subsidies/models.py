@@ -16,8 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .clock import end_of_day, jst_date, start_of_day
+from .fields import GramsField
 from .freshness import STALE_AFTER_DAYS
-from .search import GramsField
 
 
 class SlugManager(models.Manager):

@@ -16,8 +16,11 @@ import json
 import unicodedata
 from contextlib import contextmanager
 
-from django.db import connection, models, transaction
+from django.db import connection, transaction
 from django.db.models import Case, IntegerField, Q, Value, When
+
+from subsidies import versioning
+from subsidies.models import SearchEntry, Subsidy
 
 MAX_QUERY_LENGTH = 100
 MAX_TERMS = 8
@@ -118,8 +121,6 @@ def match_rows(terms: list[str]):
     """
     import numpy as np
 
-    from subsidies.models import SearchEntry
-
     rows = (
         SearchEntry.objects.filter(keyword_q(terms, prefix=""))
         .annotate(in_title=title_rank(terms, prefix=""))
@@ -139,60 +140,6 @@ def match_rows(terms: list[str]):
             return tuple(np.fromstring(found or "", dtype=np.int64, sep=",") for found in (ids, title_ids))
         found = np.array(list(rows), dtype=np.int64).reshape(-1, 2)
     return found[:, 0], found[found[:, 1] == 1, 0]
-
-
-class GramsField(models.Field):
-    """A list of strings: ``text[]`` on PostgreSQL (GIN-indexed), newline-joined text elsewhere."""
-
-    description = "character n-grams"
-
-    def db_type(self, connection):
-        return "text[]" if connection.vendor == "postgresql" else "text"
-
-    def get_db_prep_value(self, value, connection, prepared=False):
-        if value is None:
-            return None
-        if connection.vendor == "postgresql":
-            return list(value)
-        return "\n".join(value)
-
-    def from_db_value(self, value, expression, connection):
-        if value is None or isinstance(value, list):
-            return value
-        return value.split("\n") if value else []
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            # dumpdata writes the list as JSON (value_to_string); the database's SQLite form is newline-joined.
-            try:
-                parsed = json.loads(value)
-            except ValueError:
-                parsed = None
-            if isinstance(parsed, list):
-                return parsed
-            return value.split("\n") if value else []
-        return value
-
-    def value_to_string(self, obj):
-        return json.dumps(self.value_from_object(obj), ensure_ascii=False)
-
-
-@GramsField.register_lookup
-class ContainsAll(models.Lookup):
-    """``grams__contains_all=[...]``: the row has every gram (``@>`` on PostgreSQL, served by the GIN index)."""
-
-    lookup_name = "contains_all"
-
-    def get_db_prep_lookup(self, value, connection):
-        return ("%s", [self.lhs.output_field.get_db_prep_value(value, connection)])
-
-    def as_postgresql(self, compiler, connection):
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        rhs, rhs_params = self.process_rhs(compiler, connection)
-        return f"{lhs} @> {rhs}::text[]", (*lhs_params, *rhs_params)
-
-    def as_sql(self, compiler, connection):  # pragma: no cover - SQLite never asks the grams
-        raise NotImplementedError("grams are searched on PostgreSQL only")
 
 
 TAXONOMY_LINKS = ("regions", "purposes", "industries")
@@ -223,8 +170,6 @@ def entry_fields(subsidy) -> dict:
 
 def reindex(subsidy_ids) -> int:
     """Rebuild the search entries of the given listings in a fixed number of queries; returns how many."""
-    from subsidies.models import SearchEntry, Subsidy
-
     ids = list(subsidy_ids)
     listings = (
         Subsidy.objects.filter(pk__in=ids)
@@ -242,9 +187,6 @@ def reindex(subsidy_ids) -> int:
 
 
 def reindex_all(batch_size: int = 500) -> int:
-    from subsidies import versioning
-    from subsidies.models import SearchEntry, Subsidy
-
     SearchEntry.objects.exclude(subsidy__in=Subsidy.objects.all()).delete()
     versioning.bump()  # keyword results cached under the old content version may differ from the new entries
     ids = list(Subsidy.objects.order_by("pk").values_list("pk", flat=True))

@@ -3,9 +3,9 @@
 from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csp import get_nonce
 from django.shortcuts import get_object_or_404
+from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
-from config.middleware import fast_lane
 from subsidies import calendar, clock, counting, detail_page
 from subsidies.detail_parts import absolute, deadline_description
 from subsidies.formatting import format_views
@@ -24,21 +24,27 @@ def _visible(request: HttpRequest):
     return queryset if request.user.is_staff else queryset.published()
 
 
-@fast_lane
 @require_safe
 def subsidy_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    # Answered before the session and auth middleware for a visitor without a session
+    # (settings.FAST_LANE_URL_NAMES): read nothing of the session, messages or CSRF token here.
     counted = counting.should_count(request, pk)
     # Staff also see drafts (as a preview); everyone else only published listings.
     row = detail_page.read_row(pk, drafts=request.user.is_staff, count=counted)
     if row is None:
         raise Http404("補助金が見つかりません。")
-    # Other apps' sections may read the query string (the comparison button reads ?compare=), so a request
-    # with one is rendered, not served from the cached page.
-    page = detail_page.page(request, row, now=clock.now(), cached=not request.GET)
+    # The cached page is the public's. A signed-in member of staff (who sees drafts) gets a page rendered for
+    # them alone, neither read from nor stored in the cache; so does a request with a query string, which
+    # other apps' sections may read (the comparison button reads ?compare=).
+    signed_in = request.user.is_authenticated
+    page = detail_page.page(request, row, now=clock.now(), cached=not (signed_in or request.GET))
     nonce = get_nonce(request)
     response = HttpResponse(
         page.fill(nonce="" if nonce is None else str(nonce), views=views_item(row.view_count))
     )
+    if signed_in:
+        # Nor may a browser's or a proxy's cache keep it.
+        patch_cache_control(response, private=True, no_store=True)
     if counted:
         counting.remember_view(request, response, row.pk)
     return response

@@ -5,7 +5,6 @@ tests add their pages with the ``screenshot`` fixture.
 """
 
 import pytest
-from django.contrib import admin
 from django.urls import reverse
 
 from subsidies.models import Subsidy
@@ -45,7 +44,20 @@ def test_screenshot_of_the_detail_page_as_printed(page, live_demo):
 
 
 def test_screenshot_of_the_admin_change_page(staff_page, live_demo, screenshot):
-    if not admin.site.is_registered(Subsidy):
-        pytest.skip("Subsidy is not registered in the admin on this branch")
-    staff_page.goto(staff_page.live_url + reverse("admin:subsidies_subsidy_change", args=[155678]))
-    screenshot(staff_page, "admin-change")
+    seed = Subsidy.objects.get(pk=155678)
+    response = staff_page.goto(
+        staff_page.live_url + reverse("admin:subsidies_subsidy_change", args=[seed.pk])
+    )
+    assert response.status == 200
+    # The staff member's screen: the listing's own fields and every part of it, inline, on one page.
+    assert staff_page.locator("#id_title").input_value() == seed.title
+    for prefix, rows in [
+        ("requirements", seed.requirements.count()),
+        ("expenses", seed.expenses.count()),
+        ("documents", seed.documents.count()),
+        ("steps", seed.steps.count()),
+        ("faqs", seed.faqs.count()),
+    ]:
+        assert staff_page.locator(f"#id_{prefix}-INITIAL_FORMS").input_value() == str(rows), prefix
+    paths = screenshot(staff_page, "admin-change")
+    assert all(path.stat().st_size > 10_000 for path in paths)

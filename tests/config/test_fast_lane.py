@@ -1,4 +1,4 @@
-"""The fast lane: views marked @fast_lane are answered for a visitor without a session before the session,
+"""The fast lane: the views named in FAST_LANE_URL_NAMES are answered for a visitor without a session before the session,
 locale, CSRF, auth and messages middleware, with the headers every page carries."""
 
 import re
@@ -7,6 +7,12 @@ import pytest
 from django.conf import settings
 
 from tests.factories import make_subsidy
+
+
+@pytest.fixture(autouse=True)
+def lane_is_on_the_fast_lane(settings):
+    settings.FAST_LANE_URL_NAMES = [*settings.FAST_LANE_URL_NAMES, "lane"]
+
 
 BROWSER = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/131.0 Safari/537.36"
 

@@ -15,6 +15,7 @@ PRODUCTION = {
     "DJANGO_SECRET_KEY": "x7Gq2-production-test-key-0123456789-abcdefghijklmnopqrstuvw",
     "DJANGO_ALLOWED_HOSTS": "hojo.example.jp",
     "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/hojo_prod",
+    "SITE_URL": "https://hojo.example.jp",
 }
 
 
@@ -91,6 +92,46 @@ def test_check_deploy_is_clean_under_production_settings():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def manage_check(env: dict) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env={"PATH": os.environ.get("PATH", "")} | env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_without_site_url_fails_the_system_check():
+    result = manage_check({k: v for k, v in PRODUCTION.items() if k != "SITE_URL"})
+    assert result.returncode != 0
+    assert "subsidies.E001" in result.stderr
+    assert "SITE_URL must be set when DEBUG is off." in result.stderr
+
+
+@pytest.mark.parametrize(
+    "site_url", ["hojo.example.jp", "ftp://hojo.example.jp", "https://hojo.example.jp/app"]
+)
+def test_a_site_url_that_is_not_a_bare_http_address_fails_the_system_check(site_url):
+    result = manage_check(PRODUCTION | {"SITE_URL": site_url})
+    assert result.returncode != 0
+    assert "subsidies.E002" in result.stderr
+
+
+def test_development_has_a_site_url_default_and_production_has_none():
+    assert load_settings({}, "print(s.SITE_URL)").stdout.strip() == "http://127.0.0.1:8000"
+    production = {k: v for k, v in PRODUCTION.items() if k != "SITE_URL"}
+    assert load_settings(production, "print(repr(s.SITE_URL))").stdout.strip() == "''"
+    assert load_settings(PRODUCTION, "print(s.SITE_URL)").stdout.strip() == "https://hojo.example.jp"
+
+
+def test_the_benchmarks_app_is_installed_in_development_only():
+    code = "print('benchmarks' in s.INSTALLED_APPS)"
+    assert load_settings({}, code).stdout.strip() == "True"
+    assert load_settings(PRODUCTION, code).stdout.strip() == "False"
 
 
 @pytest.mark.parametrize(

@@ -1,14 +1,15 @@
+import dataclasses
 import datetime
 import json
 import re
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
-from subsidies import clock, listing_index
+from subsidies import clock, detail_page, fragments, listing_index
 from subsidies.models import FAQ, ApplicationStep, RequiredDocument, Subsidy, SubsidyExpense
 from tests.factories import (
     NOW,
@@ -530,6 +531,37 @@ def test_publishing_a_draft_shows_it_to_the_public_at_once(client, staff_client,
     assert "下書きプレビュー" not in page(staff_client, draft)
 
 
+def test_a_staff_members_render_is_never_stored_and_staff_are_never_served_the_stored_page(
+    client, staff_client, at
+):
+    subsidy = make_subsidy(title="公開中の補助金")
+    key = detail_page.page_key(detail_page.read_row(subsidy.pk, drafts=False))
+    # Rendered for staff: nothing is stored, here or in the shared cache, and no cache may keep the response.
+    response = staff_client.get(subsidy.get_absolute_url(), headers={"user-agent": BROWSER})
+    assert "公開中の補助金" in response.text
+    assert cache.get(key) is None
+    assert detail_page.LOCAL_PAGES.entries == {}
+    assert {"private", "no-store"} <= {part.strip() for part in response["Cache-Control"].split(",")}
+    # Rendered for the public: stored, and served from the store (a marker put into it shows)...
+    public = client.get(subsidy.get_absolute_url(), headers={"user-agent": BROWSER})
+    assert "Cache-Control" not in public
+    entry = cache.get(key)
+    assert entry is not None
+    cache.set(key, dataclasses.replace(entry, value=fragments.Slotted((b"<p>stored page</p>",))))
+    detail_page.LOCAL_PAGES.clear()
+    assert page(client, subsidy) == "<p>stored page</p>"
+    # ... but never to a member of staff, whose page is rendered for them.
+    assert "公開中の補助金" in page(staff_client, subsidy)
+    assert cache.get(key).value == fragments.Slotted((b"<p>stored page</p>",))
+
+
+def test_a_draft_preview_is_never_stored(staff_client, at):
+    draft = make_subsidy(state=Subsidy.State.DRAFT, published_at=None)
+    assert "下書きプレビュー" in page(staff_client, draft)
+    assert cache.get(detail_page.page_key(detail_page.read_row(draft.pk, drafts=True))) is None
+    assert detail_page.LOCAL_PAGES.entries == {}
+
+
 def test_an_id_past_the_database_range_is_404(client):
     assert client.get("/subsidies/99999999999999999999/").status_code == 404
 
@@ -587,15 +619,21 @@ def test_query_count_with_similar_listings_and_after_an_edit(client, at, django_
 # Other apps' sections sit in the reference page's order.
 
 
-def test_detail_template_places_other_apps_sections_in_the_reference_order():
-    source = (Path(__file__).parents[2] / "templates/subsidies/subsidy_detail.html").read_text()
+@pytest.mark.django_db
+def test_the_detail_page_places_other_apps_sections_in_the_reference_order(client, demo_data):
+    """Article, checklist, similar table, FAQ, contact, question box; the compare button in the key figures.
+
+    The other apps' sections come through the slots of ``{% subsidy_sections %}`` (subsidies/hooks.py)."""
+    html = client.get(reverse("subsidies:detail", args=[155678])).text
     order = [
-        "{{ parts.sections.article }}",
-        "{% checklist subsidy %}",
-        "{% similar_table subsidy %}",
-        "{{ parts.sections.faq }}",
-        "{{ parts.sections.contact }}",
-        "{% ask_box subsidy %}",
+        'id="key-figures"',
+        'class="compare-button"',
+        'id="article"',
+        'id="checklist"',
+        'class="similar"',
+        'id="faq"',
+        'id="contact"',
+        'id="ask"',
     ]
-    positions = [source.index(marker) for marker in order]
+    positions = [html.index(marker) for marker in order]
     assert positions == sorted(positions)
