@@ -28,8 +28,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 
-from subsidies import search, versioning
-from subsidies.models import Subsidy, SubsidyExpense
+from subsidies import eligibility, search, versioning
+from subsidies.models import Eligibility, Subsidy, SubsidyExpense
 
 NEVER = np.iinfo(np.int64).max  # a NULL deadline never passes; NULL published_at sorts last
 LONG_AGO = np.iinfo(np.int64).min  # a NULL accepts_from is never in the future
@@ -75,6 +75,8 @@ class ListingIndex:
     by_new: np.ndarray  # order: published_at desc (none last), pk desc
     by_amount: np.ndarray  # order: max_amount desc (none last), pk
     amount_rank: np.ndarray  # dense rank of each listing's amount in that order
+    # Eligibility conditions (``eligibility.Columns``), in the same rows: /match/ and the employees filter.
+    conditions: eligibility.Columns | None = None
     views: np.ndarray | None = None
     by_views: np.ndarray | None = None
     views_read_at: float = 0.0
@@ -139,6 +141,17 @@ class ListingIndex:
         if high is not None:
             mask &= self.max_amount <= high
         return mask
+
+    # --- eligibility (issue 20; to be unified with the facet table in the listing redesign) -------------
+    def employees_admit(self, top: int | None) -> np.ndarray:
+        """Packed: listings whose stated employee limit admits a company of up to ``top`` regular employees
+        (no limit stated, or a limit of at least ``top``); ``top`` None: listings with no limit stated."""
+
+        def compute():
+            limits = self.conditions.max_employees
+            return pack((limits < 0) if top is None else (limits < 0) | (limits >= top))
+
+        return self._memo(("employees", top), compute)
 
     def difficulty_is(self, value: str) -> np.ndarray:
         return self._memo(("difficulty", value), lambda: pack(self.difficulty == DIFFICULTIES.index(value)))
@@ -334,6 +347,52 @@ def _read_links(relation: str):
     return {option: np.array(ids, dtype=np.int64) for option, ids in pairs.items()}
 
 
+def _read_conditions(pks: np.ndarray) -> eligibility.Columns:
+    """The ``Eligibility`` rows of the published listings as columns in the index's rows (one query).
+
+    The code lists repeat a few values across the catalog, so each distinct string is parsed once.
+    """
+    columns = eligibility.Columns.empty(len(pks))
+    rows = Eligibility.objects.filter(subsidy__state=Subsidy.State.PUBLISHED).values_list(
+        "subsidy_id",
+        "municipalities",
+        "excluded_industries",
+        "legal_forms",
+        "company_size",
+        "max_employees",
+        "max_capital",
+        "min_years",
+        "max_years",
+        "undetermined",
+    )
+    masks: dict = {}
+
+    def mask(codes, bits):
+        key = (tuple(codes), id(bits))
+        if key not in masks:
+            masks[key] = eligibility.mask_of(codes, bits)
+        return masks[key]
+
+    rows = list(rows)
+    if not rows:
+        return columns
+    where = np.searchsorted(pks, np.array([row[0] for row in rows], dtype=np.int64))
+    for position, row in zip(where.tolist(), rows, strict=True):
+        _, cities, excluded, forms, size, employees, capital, min_years, max_years, undetermined = row
+        columns.registered[position] = True
+        columns.excluded[position] = mask(excluded, eligibility.JSIC_BIT)
+        columns.legal_forms[position] = mask(forms, eligibility.LEGAL_BIT)
+        columns.size[position] = eligibility.SIZE_RULE_CODE.get(size, 0)
+        columns.max_employees[position] = -1 if employees is None else employees
+        columns.max_capital[position] = -1 if capital is None else capital
+        columns.min_years[position] = -1 if min_years is None else min_years
+        columns.max_years[position] = -1 if max_years is None else max_years
+        columns.undetermined[position] = mask(undetermined, eligibility.KIND_BIT)
+        if cities:
+            columns.cities[position] = tuple(eligibility.split_names(cities))
+    return columns
+
+
 def build(token: str) -> ListingIndex:
     pks, accepts_from, deadline, rolling, published_at, max_amount, difficulty = _read_listings()
     rolling = rolling.astype(bool)
@@ -359,6 +418,7 @@ def build(token: str) -> ListingIndex:
     _, index.amount_rank = np.unique(amount_key, return_inverse=True)
     for facet, relation in {**M2M, "expense_category": "expense_category"}.items():
         index.options[facet] = {option: index.bits_of(ids) for option, ids in _read_links(relation).items()}
+    index.conditions = _read_conditions(pks)
     any_industry = index.any_option("industry", index.options["industry"])
     index.no_industry = pack(~np.unpackbits(any_industry, count=index.size).view(bool))
     return index
