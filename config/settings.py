@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "checklists",
     "comparisons",
     "assistant",
+    "matching",
     "benchmarks",
 ]
 
