@@ -131,6 +131,10 @@ SIZE_LIMITS = {
 }
 
 
+# The largest 小規模事業者 in any industry: a 小規模事業者-only listing admits no company above it.
+SMALL_BUSINESS_MAX_EMPLOYEES = max(limits.small_employees for limits in SIZE_LIMITS.values())
+
+
 @dataclasses.dataclass(frozen=True)
 class BusinessType:
     """What an applicant picks as its industry: a JSIC major group, split where the 中小企業 class differs
@@ -254,6 +258,7 @@ class ConditionKind(models.TextChoices):
     CAPITAL = "capital", "資本金"
     SIZE = "size", "中小企業・小規模事業者"
     YEARS = "years", "創業からの年数"
+    OTHER = "other", "その他の条件（売上高・雇用保険・認定など、プロフィールにない条件）"
 
 
 KIND_BIT = {kind: 1 << i for i, kind in enumerate(ConditionKind.values)}
@@ -575,6 +580,16 @@ def states(
         ).astype(np.int8),
     )
     result[ConditionKind.YEARS] = years
+    result[ConditionKind.OTHER] = np.zeros(n, dtype=np.int8)  # stated only as undetermined (below)
+
+    # 「中小企業者等」: a listing whose legal forms are undetermined may admit forms beyond companies and sole
+    # proprietors (組合, NPO法人...), so such an applicant is unknown, not failed, on its size condition.
+    if applicant.legal_form and applicant.legal_form not in SME_LEGAL_FORMS:
+        open_forms = columns.undetermined & KIND_BIT[ConditionKind.LEGAL_FORM] != 0
+        size_state = result[ConditionKind.SIZE]
+        result[ConditionKind.SIZE] = np.where(
+            open_forms & (size_state == FAILED), UNKNOWN, size_state
+        ).astype(np.int8)
 
     for kind, bit in KIND_BIT.items():
         undetermined = columns.undetermined & bit != 0
@@ -627,7 +642,7 @@ def reasons(
 
     def undecided(kind) -> bool:
         if undetermined & KIND_BIT[kind]:
-            add(kind, f"{ConditionKind(kind).label}の条件：公募要領で確認が必要です（未登録）")
+            add(kind, f"{ConditionKind(kind).label}の条件：公募要領で確認が必要です")
             return True
         return False
 
@@ -689,6 +704,11 @@ def reasons(
         who = "創業からの年数が未入力" if applicant.years is None else f"創業{applicant.years}年"
         add(ConditionKind.YEARS, f"{who}：{rule}")
 
+    if undetermined & KIND_BIT[ConditionKind.OTHER]:
+        add(
+            ConditionKind.OTHER,
+            "プロフィールでは判定できない条件があります（売上高・雇用保険・認定など）：公募要領で確認してください",
+        )
     if by_kind[REGISTERED][row] != NONE:
         found.append(
             Reason(
@@ -703,6 +723,8 @@ def reasons(
 def _size_text(rule: int, state: int, applicant: Applicant) -> str:
     name = "中小企業者" if rule == 1 else "小規模事業者"
     business = applicant.business
+    if state == UNKNOWN and applicant.legal_form and applicant.legal_form not in SME_LEGAL_FORMS:
+        return f"{name}「等」に限る：{LegalForm(applicant.legal_form).label}が含まれるかは公募要領で確認が必要です"
     if state == UNKNOWN:
         missing = [
             label
@@ -714,7 +736,7 @@ def _size_text(rule: int, state: int, applicant: Applicant) -> str:
             )
             if blank
         ]
-        return f"{name}に限る：{'・'.join(missing) or '入力'}から判定できません"
+        return f"{name}に限る：{'・'.join(missing) or '入力'}が未入力のため判定できません"
     if applicant.legal_form and applicant.legal_form not in SME_LEGAL_FORMS:
         return f"{name}に限る：{LegalForm(applicant.legal_form).label}は対象外（中小企業基本法では会社・個人事業主）"
     limits = SIZE_LIMITS[business.size_class] if business else None

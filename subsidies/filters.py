@@ -22,10 +22,12 @@ from django.http import QueryDict
 
 from subsidies import search
 from subsidies.clock import end_of_day, jst_date
+from subsidies.eligibility import SMALL_BUSINESS_MAX_EMPLOYEES
 from subsidies.listing_index import ListingIndex, pack, popcount
 from subsidies.models import (
     STATUS_RANK,
     ApplicationStatus,
+    Eligibility,
     Industry,
     Purpose,
     Region,
@@ -121,10 +123,17 @@ def amount_band_q(slug: str) -> Q:
 
 
 def employees_q(slug: str) -> Q:
-    """Listings whose stated employee limit admits a company in band ``slug`` (``EMPLOYEE_BANDS``)."""
+    """Listings whose stated employee limit admits a company in band ``slug`` (``EMPLOYEE_BANDS``).
+
+    A 小規模事業者-only listing admits at most ``SMALL_BUSINESS_MAX_EMPLOYEES`` (20, the largest 小規模事業者 in
+    any industry), whatever its own limit says.
+    """
     top = next(band[2] for band in EMPLOYEE_BANDS if band[0] == slug)
-    no_limit = Q(eligibility__max_employees__isnull=True)
-    return no_limit if top is None else no_limit | Q(eligibility__max_employees__gte=top)
+    small_only = Q(eligibility__company_size=Eligibility.CompanySizeRule.SMALL)
+    if top is None:
+        return Q(eligibility__max_employees__isnull=True) & ~small_only
+    within = Q(eligibility__max_employees__isnull=True) | Q(eligibility__max_employees__gte=top)
+    return within & ~small_only if top > SMALL_BUSINESS_MAX_EMPLOYEES else within
 
 
 def deadline_within_q(days: int, *, now: datetime.datetime) -> Q:

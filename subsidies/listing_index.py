@@ -145,10 +145,14 @@ class ListingIndex:
     # --- eligibility (issue 20; to be unified with the facet table in the listing redesign) -------------
     def employees_admit(self, top: int | None) -> np.ndarray:
         """Packed: listings whose stated employee limit admits a company of up to ``top`` regular employees
-        (no limit stated, or a limit of at least ``top``); ``top`` None: listings with no limit stated."""
+        (no limit stated, or a limit of at least ``top``); ``top`` None: listings with no limit stated.
+        A 小規模事業者-only listing's limit is at most 20 (``filters.employees_q`` says the same in SQL)."""
 
         def compute():
             limits = self.conditions.max_employees
+            cap = eligibility.SMALL_BUSINESS_MAX_EMPLOYEES
+            small_only = self.conditions.size == eligibility.SIZE_RULE_CODE[Eligibility.CompanySizeRule.SMALL]
+            limits = np.where(small_only, np.where(limits < 0, cap, np.minimum(limits, cap)), limits)
             return pack((limits < 0) if top is None else (limits < 0) | (limits >= top))
 
         return self._memo(("employees", top), compute)

@@ -89,7 +89,11 @@ def build_catalog(count=60, seed=7):
         )
         limit = conditions.choice(limits)
         if limit != "none":
-            Eligibility.objects.create(subsidy=Subsidy.objects.latest("pk"), max_employees=limit)
+            Eligibility.objects.create(
+                subsidy=Subsidy.objects.latest("pk"),
+                max_employees=limit,
+                company_size=conditions.choice(["", "", "sme", "small"]),
+            )
 
 
 def combinations(seed=11, count=120):
