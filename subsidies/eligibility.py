@@ -372,7 +372,11 @@ class Eligibility(models.Model):
         max_length=200,
         blank=True,
         choices=ConditionKind.choices,
-        help_text="公募要領に条件があるが内容を確かめられていないもの。利用者には「要確認」と表示されます。",
+        help_text=(
+            "公募要領に条件があるが内容を確かめられていないもの。利用者には「要確認」と表示されます。"
+            "「中小企業者等」（組合・NPO法人なども含みうる）は、企業規模を選び、ここで「法人格・組織の形態」を選びます"
+            "（会社・個人事業主は企業規模で判定し、それ以外の形態は要確認）。"
+        ),
     )
     basis = models.TextField(
         "条件の根拠", blank=True, help_text="条件を取った公募要領・掲載本文の記述（要約または引用）。"
@@ -582,18 +586,23 @@ def states(
     result[ConditionKind.YEARS] = years
     result[ConditionKind.OTHER] = np.zeros(n, dtype=np.int8)  # stated only as undetermined (below)
 
-    # 「中小企業者等」: a listing whose legal forms are undetermined may admit forms beyond companies and sole
-    # proprietors (組合, NPO法人...), so such an applicant is unknown, not failed, on its size condition.
-    if applicant.legal_form and applicant.legal_form not in SME_LEGAL_FORMS:
-        open_forms = columns.undetermined & KIND_BIT[ConditionKind.LEGAL_FORM] != 0
+    for kind, bit in KIND_BIT.items():
+        undetermined = columns.undetermined & bit != 0
+        result[kind] = np.where(undetermined, UNKNOWN, result[kind]).astype(np.int8)
+
+    # 「中小企業者等」 is stated as a size rule with the legal forms undetermined: a company or a sole proprietor
+    # is judged by the size rule alone, any other form is unknown on the size rule (it may be in the 「等」).
+    open_forms = (columns.undetermined & KIND_BIT[ConditionKind.LEGAL_FORM] != 0) & (columns.size != 0)
+    if applicant.legal_form in SME_LEGAL_FORMS:
+        moot = open_forms & (columns.legal_forms == 0)
+        result[ConditionKind.LEGAL_FORM] = np.where(moot, NONE, result[ConditionKind.LEGAL_FORM]).astype(
+            np.int8
+        )
+    elif applicant.legal_form:
         size_state = result[ConditionKind.SIZE]
         result[ConditionKind.SIZE] = np.where(
             open_forms & (size_state == FAILED), UNKNOWN, size_state
         ).astype(np.int8)
-
-    for kind, bit in KIND_BIT.items():
-        undetermined = columns.undetermined & bit != 0
-        result[kind] = np.where(undetermined, UNKNOWN, result[kind]).astype(np.int8)
     result[REGISTERED] = np.where(columns.registered, NONE, UNKNOWN).astype(np.int8)
     return result
 
@@ -676,7 +685,7 @@ def reasons(
         add(ConditionKind.INDUSTRY, f"業種 {business.label}：{rule}" if business else f"業種が未入力：{rule}")
 
     if not undecided(ConditionKind.LEGAL_FORM):
-        forms = _joined(LegalForm(c).label for c in codes_in(int(columns.legal_forms[row]), LEGAL_BIT))
+        forms = _forms_text(int(columns.legal_forms[row]))
         form = LegalForm(applicant.legal_form).label if applicant.legal_form else ""
         add(ConditionKind.LEGAL_FORM, f"形態 {form}：対象 {forms}" if form else f"形態が未入力：対象 {forms}")
 
@@ -718,6 +727,30 @@ def reasons(
             )
         )
     return sorted(found, key=lambda reason: -reason.state)
+
+
+# Every 法人 form: a listing open to all of them reads 「法人（形態を問わない）」.
+CORPORATE_FORMS = tuple(
+    form
+    for form in LegalForm.values
+    if form
+    not in (
+        LegalForm.SOLE_PROPRIETOR,
+        LegalForm.NEIGHBORHOOD,
+        LegalForm.VOLUNTARY,
+        LegalForm.INDIVIDUAL,
+        LegalForm.LOCAL_GOVERNMENT,
+    )
+)
+
+
+def _forms_text(mask: int) -> str:
+    codes = codes_in(mask, LEGAL_BIT)
+    corporate = mask_of(CORPORATE_FORMS, LEGAL_BIT)
+    if mask & corporate == corporate:
+        rest = [LegalForm(c).label for c in codes if c not in CORPORATE_FORMS]
+        return _joined(["法人（形態を問わない）", *rest])
+    return _joined(LegalForm(c).label for c in codes)
 
 
 def _size_text(rule: int, state: int, applicant: Applicant) -> str:
