@@ -67,3 +67,18 @@ def test_filling_the_profile_at_phone_width_shows_the_reasons(page, listings):
     target = page.locator(f"#cl-{listings['fits'].pk}-target")
     assert target.is_checked()
     assert page.problems == []
+
+
+def test_match_page_and_fit_box_have_no_accessibility_violations(page, listings):
+    from tests.browser.axe import assert_no_axe_violations
+
+    profile = "pref=tokyo&biz=manufacturing&form=kabushiki&emp=12&purpose=equipment-it"
+    page.goto(page.live_url + reverse("matching:match") + "?" + profile)
+    page.evaluate("document.fonts.ready")
+    page.locator("#group-not-eligible summary").click()
+    assert_no_axe_violations(page)
+    page.goto(page.live_url + listings["fits"].get_absolute_url() + "?" + profile)
+    page.evaluate("document.fonts.ready")
+    assert "対象になりそう" in page.locator(".match-verdict").inner_text()
+    assert_no_axe_violations(page)
+    assert page.problems == []
