@@ -205,9 +205,12 @@ def test_the_verdict_fragment(client, catalog):
 
 def test_the_listing_filters_by_employee_band(client, catalog):
     listing = reverse("subsidies:list")
-    titles = lambda q: re.findall(
-        r'class="card__title"><a href="[^"]+">([^<]+)</a>', client.get(f"{listing}?{q}").text
-    )  # noqa: E731
+
+    def titles(query):
+        return re.findall(
+            r'class="card__title"><a href="[^"]+">([^<]+)</a>', client.get(f"{listing}?{query}").text
+        )
+
     assert "全国の設備補助" in titles("employees=20")
     assert "全国の設備補助" not in titles("employees=50")  # limit 20
     assert "小規模事業者の補助" in titles("employees=20")
