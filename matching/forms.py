@@ -1,5 +1,7 @@
 """The company profile: a GET form whose query string is the profile (shareable, bookmarkable)."""
 
+import unicodedata
+
 from django import forms
 from django.http import QueryDict
 
@@ -97,6 +99,4 @@ class ProfileForm(forms.Form):
 
 
 def _half_width(value: str) -> str:
-    import unicodedata
-
     return unicodedata.normalize("NFKC", value).strip().replace(",", "")
