@@ -15,7 +15,6 @@ from subsidies.eligibility import Applicant, Fit, Reason
 from subsidies.filters import ListingFilter, Vocabulary, combined, listing_bits
 from subsidies.listing_index import ListingIndex, pack
 from subsidies.models import Region, Subsidy
-from subsidies.views.listing import cards
 
 # Listings shown per group (ordered by deadline); the rest are counted.
 GROUP_SIZE = 30
@@ -94,6 +93,12 @@ def _reasons(index, vocabulary, columns, by_kind, row, position, applicant, subs
     )
 
 
+def _cards(ids, *, now) -> list[Subsidy]:
+    """The listings ``ids`` with what a result card shows, their conditions' source text included (2 queries)."""
+    queryset = Subsidy.objects.select_related("organization", "eligibility").prefetch_related("regions")
+    return queryset.defer("body").with_status(at=now).in_order(ids)
+
+
 def match(
     applicant: Applicant,
     listing: ListingFilter,
@@ -116,7 +121,7 @@ def match(
         fit: index.ordered(pack(mask), "deadline", at=now)[:group_size].tolist()
         for fit, mask in masks.items()
     }
-    rows = {s.pk: s for s in cards([pk for ids in shown.values() for pk in ids], now=now)}
+    rows = {s.pk: s for s in _cards([pk for ids in shown.values() for pk in ids], now=now)}
     groups = []
     for fit, ids in shown.items():
         results = []

@@ -43,7 +43,13 @@ def verdict_fragment(request: HttpRequest, pk: int) -> HttpResponse:
     vocabulary = Vocabulary()
     form = ProfileForm(request.GET, vocabulary=vocabulary)
     applicant = form.applicant()
-    subsidy = Subsidy.objects.published().filter(pk=pk).prefetch_related("regions").first()
+    subsidy = (
+        Subsidy.objects.published()
+        .filter(pk=pk)
+        .select_related("eligibility")
+        .prefetch_related("regions")
+        .first()
+    )
     if subsidy is None:
         raise Http404("補助金が見つかりません。")
     result = (

@@ -258,7 +258,7 @@ class ConditionKind(models.TextChoices):
     CAPITAL = "capital", "資本金"
     SIZE = "size", "中小企業・小規模事業者"
     YEARS = "years", "創業からの年数"
-    OTHER = "other", "その他の条件（売上高・雇用保険・認定など、プロフィールにない条件）"
+    OTHER = "other", "その他の条件（売上高・雇用保険・認定など、プロフィールで答えられない条件）"
 
 
 KIND_BIT = {kind: 1 << i for i, kind in enumerate(ConditionKind.values)}
@@ -716,7 +716,7 @@ def reasons(
     if undetermined & KIND_BIT[ConditionKind.OTHER]:
         add(
             ConditionKind.OTHER,
-            "プロフィールでは判定できない条件があります（売上高・雇用保険・認定など）：公募要領で確認してください",
+            "プロフィールにない条件があります：公募要領で確認してください",
         )
     if by_kind[REGISTERED][row] != NONE:
         found.append(

@@ -220,3 +220,16 @@ def test_the_listing_filters_by_employee_band(client, catalog):
     html = client.get(f"{listing}?employees=many").text
     assert "従業員数の指定「many」は使えないため無視しました。" in html
     assert '<option value="20">20名以下（' in client.get(listing).text
+
+
+def test_each_card_quotes_the_text_its_conditions_came_from(client, catalog):
+    Eligibility.objects.filter(subsidy=catalog["fit"]).update(
+        basis="「都内で2年以上事業を継続している中小企業者」"
+    )
+    from subsidies import versioning
+
+    versioning.bump()
+    text = text_of(client.get(f"{MATCH}?{TOKYO_MAKER}").text)
+    assert "掲載の記述： 「都内で2年以上事業を継続している中小企業者」" in text
+    detail = text_of(client.get(f"{catalog['fit'].get_absolute_url()}?{TOKYO_MAKER}").text)
+    assert "「都内で2年以上事業を継続している中小企業者」" in detail
