@@ -9,6 +9,8 @@ import dataclasses
 import datetime
 
 import numpy as np
+from django.http import QueryDict
+from django.urls import NoReverseMatch, reverse
 
 from subsidies import eligibility
 from subsidies.eligibility import Applicant, Fit, Reason
@@ -149,6 +151,25 @@ def verdict(
     columns = index.conditions.at(positions)
     reasons = _reasons(index, vocabulary, columns, by_kind, 0, int(positions[0]), applicant, subsidy)
     return Result(subsidy, fit, reasons)
+
+
+# The checklist items a profile answers: 「対象者の要件を満たしている」 when every stated condition is met.
+TICKED_WHEN_LIKELY = ("target",)
+
+
+def prefilled_checklist_url(result: Result | None) -> str:
+    """The standalone checklist with the items the profile answers ticked (works without JavaScript), or ""
+    when there is none (the listing does not fit for sure, or the checklists app is not installed)."""
+    if result is None or result.fit != Fit.LIKELY:
+        return ""
+    try:
+        url = reverse("checklists:checklist", kwargs={"pk": result.subsidy.pk})
+    except NoReverseMatch:
+        return ""
+    query = QueryDict(mutable=True)
+    query.setlist("done", TICKED_WHEN_LIKELY)
+    query["submitted"] = "1"
+    return f"{url}?{query.urlencode()}"
 
 
 def total(groups: list[Group]) -> int:

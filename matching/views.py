@@ -57,5 +57,10 @@ def verdict_fragment(request: HttpRequest, pk: int) -> HttpResponse:
         if applicant.is_empty
         else services.verdict(applicant, subsidy, listing_index.current(), vocabulary)
     )
-    context = {"result": result, "subsidy": subsidy, "profile_query": form.query(), "fragment": True}
+    context = {
+        "result": result,
+        "subsidy": subsidy,
+        "profile_query": form.query(),
+        "checklist_url": services.prefilled_checklist_url(result),
+    }
     return render(request, "matching/_verdict.html", context)

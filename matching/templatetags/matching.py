@@ -33,5 +33,11 @@ def match_verdict(context, subsidy):
         result = services.verdict(applicant, subsidy, listing_index.current(), vocabulary)
     return render_to_string(
         "matching/_verdict_slot.html",
-        {"subsidy": subsidy, "result": result, "profile_query": form.query(), "rendered": True},
+        {
+            "subsidy": subsidy,
+            "result": result,
+            "profile_query": form.query(),
+            "checklist_url": services.prefilled_checklist_url(result),
+            "rendered": True,
+        },
     )

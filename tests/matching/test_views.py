@@ -180,7 +180,10 @@ def test_the_detail_page_says_whether_it_fits_and_why(client, catalog):
 
 def test_a_fitting_listing_asks_the_checklist_to_tick_the_target_item(client, catalog):
     html = client.get(f"{catalog['fit-late'].get_absolute_url()}?{TOKYO_MAKER}").text
-    assert 'data-tick="target"' in html
+    assert 'data-tick="target"' in html  # the script ticks it on the page
+    # Without JavaScript: a link to the standalone checklist with the item ticked.
+    checklist = reverse("checklists:checklist", kwargs={"pk": catalog["fit-late"].pk})
+    assert f'href="{checklist}?done=target&amp;submitted=1"' in html
 
 
 def test_without_a_profile_the_detail_page_has_an_empty_slot_for_the_script(client, catalog):
