@@ -18,8 +18,10 @@ from subsidies.filters import ListingFilter, Vocabulary, combined, listing_bits
 from subsidies.listing_index import ListingIndex, pack
 from subsidies.models import Region, Subsidy
 
-# Listings shown per group (ordered by deadline); the rest are counted.
-GROUP_SIZE = 30
+# Listings shown per group (ordered by deadline); the rest are counted. Rendering the cards with their reasons
+# and the form were most of the page's CPU: at 200,000 listings 30 a group cost ~75 ms CPU a request, 10 a
+# group with the form written out ~40 ms (benchmarks/README.md).
+GROUP_SIZE = 10
 
 
 @dataclasses.dataclass

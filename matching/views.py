@@ -32,6 +32,7 @@ def match_page(request: HttpRequest) -> HttpResponse:
         "status_labels": [ApplicationStatus(s).label for s in listing.statuses],
         "statuses": ApplicationStatus.choices,
         "now": now,
+        "choice_fields": ("pref", "biz", "form"),
     }
     return render(request, "matching/match.html", context)
 

@@ -102,9 +102,9 @@ def test_the_profile_round_trips_through_the_url(client, catalog):
     assert '<option value="tokyo" selected>東京都</option>' in html
     assert '<option value="manufacturing" selected>' in html
     assert '<option value="kabushiki" selected>株式会社</option>' in html
-    assert 'name="emp" value="12"' in html
-    assert 'name="cap" value="1000"' in html
-    assert 'name="years" value="10"' in html
+    assert re.search(r'name="emp"[^>]*value="12"', html)
+    assert re.search(r'name="cap"[^>]*value="1000"', html)
+    assert re.search(r'name="years"[^>]*value="10"', html)
     assert re.search(r'name="purpose" value="equipment-it"[^>]*checked', html)
     assert 'method="get"' in html and f'action="{MATCH}"' in html
     # Each result links to its detail page with the profile, so the page there says why it fits.
@@ -149,7 +149,7 @@ def test_bad_input_is_reported_and_ignored_never_a_500(client, catalog):
 
 def test_full_width_digits_are_read(client, catalog):
     html = client.get(f"{MATCH}?emp=１２&cap=１，０００").text
-    assert 'name="emp" value="12"' in html
+    assert re.search(r'name="emp"[^>]*value="12"', html)
 
 
 def test_query_count_is_constant(client, catalog, django_assert_num_queries):
