@@ -17,6 +17,7 @@ from subsidies import search, versioning
 from subsidies.models import (
     FAQ,
     ApplicationStep,
+    Eligibility,
     EligibilityRequirement,
     Industry,
     Organization,
@@ -340,5 +341,62 @@ def generate(count: int, *, workers: int = 2, log=print) -> int:
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"
                 )
             cursor.execute("ANALYZE")
+    add_eligibility(log=log)
     versioning.bump()  # app servers rebuild their listing index on their next request
+    return done
+
+
+def _conditions(rng: random.Random, pk: int) -> Eligibility | None:
+    """Eligibility conditions shaped like the demo listings' (fixtures/eligibility.json): most listings are
+    for 中小企業者「等」, some for 小規模事業者, non-profits or founders; some have none registered."""
+    draw = rng.random()
+    if draw < 0.25:
+        return None
+    row = Eligibility(subsidy_id=pk, basis="ベンチマーク用の架空の条件")
+    undetermined = []
+    if draw < 0.65:
+        row.company_size = Eligibility.CompanySizeRule.SME
+        if rng.random() < 0.6:
+            undetermined.append("legal_form")
+    elif draw < 0.75:
+        row.company_size = Eligibility.CompanySizeRule.SMALL
+    elif draw < 0.85:
+        row.legal_forms = rng.choice(
+            [
+                ["npo", "general-incorporated", "public-interest"],
+                ["neighborhood", "voluntary"],
+                ["individual"],
+            ]
+        )
+    if rng.random() < 0.12:
+        row.max_employees = rng.choice([5, 20, 50, 100, 300])
+    if rng.random() < 0.05:
+        row.max_capital = rng.choice([50_000_000, 100_000_000, 300_000_000])
+    if rng.random() < 0.05:
+        row.min_years = rng.choice([1, 2, 3])
+    elif rng.random() < 0.03:
+        row.max_years = 5
+    if rng.random() < 0.03:
+        row.excluded_industries = ["J", "K"]
+    if rng.random() < 0.2:
+        undetermined.append("other")
+    row.undetermined = undetermined
+    return row
+
+
+def add_eligibility(*, seed: int = 20, log=print) -> int:
+    """Eligibility rows for the published listings that have none (in batches; run again after a load)."""
+    rng = random.Random(seed)
+    missing = Subsidy.objects.filter(eligibility__isnull=True).order_by("pk").values_list("pk", flat=True)
+    batch, done = [], 0
+    for pk in missing.iterator(chunk_size=10_000):
+        row = _conditions(rng, pk)
+        if row is not None:
+            batch.append(row)
+        if len(batch) >= 5_000:
+            done += len(Eligibility.objects.bulk_create(batch))
+            batch = []
+    done += len(Eligibility.objects.bulk_create(batch))
+    log(f"  eligibility conditions: {done:,} listings")
+    versioning.bump()
     return done

@@ -31,6 +31,7 @@ def query_classes() -> list[tuple[str, str]]:
         ("facet: amount", f"{listing}?amount=1m-5m"),
         ("facet: deadline_within=30", f"{listing}?deadline_within=30"),
         ("facet: difficulty", f"{listing}?difficulty=easy"),
+        ("facet: employees=20", f"{listing}?employees=20"),
         ("keyword 1 char common: 東", f"{listing}?q=東"),
         ("keyword 1 char rare: 宙", f"{listing}?q=宙"),
         ("keyword 2 chars common: 補助", f"{listing}?q=補助"),
@@ -54,7 +55,34 @@ def query_classes() -> list[tuple[str, str]]:
             ),
         ),
         ("home", reverse("subsidies:home")),
+        *match_classes(),
     ], last
+
+
+# /match/ (issue 20): the three example profiles of the issue, and a profile without a purpose (every listing).
+MATCH_PROFILES = (
+    (
+        "match: Tokyo maker, 12 staff, equipment",
+        "pref=tokyo&biz=manufacturing&form=kabushiki&emp=12&cap=1000&purpose=equipment-it",
+    ),
+    (
+        "match: Osaka retail sole prop., sales",
+        "pref=osaka&biz=retail&form=sole-proprietor&emp=0&cap=0&purpose=sales-expansion",
+    ),
+    (
+        "match: Hokkaido NPO, community events",
+        "pref=hokkaido&biz=other-services&form=npo&purpose=community&purpose=events",
+    ),
+    ("match: Tokyo maker, no purpose", "pref=tokyo&biz=manufacturing&form=kabushiki&emp=12&cap=1000"),
+)
+
+
+def match_classes() -> list[tuple[str, str]]:
+    try:
+        match = reverse("matching:match")
+    except Exception:  # the matching app is not installed
+        return []
+    return [(label, f"{match}?{query}") for label, query in MATCH_PROFILES]
 
 
 ICONTAINS_TERMS = ["東", "ＤＸ", "海外展", "スマート農業"]

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "checklists",
     "comparisons",
     "assistant",
+    "matching",
 ]
 if DEBUG:
     # The data generator and the benchmark commands (generate_demo_data, run_benchmark): development only.

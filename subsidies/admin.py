@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Count
 
 from . import clock, formatting, services
+from .eligibility import Eligibility
 from .models import (
     FAQ,
     VERIFICATION_STATES,
@@ -97,6 +98,26 @@ class EligibilityRequirementInline(admin.TabularInline):
     fields = ("order", "group", "text", "required", "detail")
     formfield_overrides = _short_textarea(2)
     extra = 0
+
+
+class EligibilityInline(admin.StackedInline):
+    """The structured conditions that /match/ compares a company profile with (one per listing)."""
+
+    model = Eligibility
+    fields = (
+        "company_size",
+        ("max_employees", "max_capital"),
+        ("min_years", "max_years"),
+        "legal_forms",
+        "excluded_industries",
+        "municipalities",
+        "undetermined",
+        "basis",
+    )
+    formfield_overrides = _short_textarea(3)
+    extra = 0
+    max_num = 1
+    verbose_name_plural = "対象条件（プロフィール照合用。地域と対象業種は上の「対象地域」「業種」欄）"
 
 
 class SubsidyExpenseInline(admin.TabularInline):
@@ -301,6 +322,7 @@ class SubsidyAdmin(admin.ModelAdmin):
     )
     autocomplete_fields = ("organization", "regions", "purposes", "industries", "target_types")
     inlines = (
+        EligibilityInline,
         EligibilityRequirementInline,
         SubsidyExpenseInline,
         RequiredDocumentInline,

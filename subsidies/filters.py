@@ -22,10 +22,12 @@ from django.http import QueryDict
 
 from subsidies import search
 from subsidies.clock import end_of_day, jst_date
+from subsidies.eligibility import SMALL_BUSINESS_MAX_EMPLOYEES
 from subsidies.listing_index import ListingIndex, pack, popcount
 from subsidies.models import (
     STATUS_RANK,
     ApplicationStatus,
+    Eligibility,
     Industry,
     Purpose,
     Region,
@@ -45,6 +47,19 @@ AMOUNT_BANDS = (
     ("10m-30m", "1,000万〜3,000万円", 10_000_000, 30_000_000),
     ("over-30m", "3,000万円〜", 30_000_000, None),
 )
+# Employee-count bands, jGrants' 8 values (slug, label, top): a company of up to ``top`` regular employees.
+# A listing passes when its stated limit admits such a company (no limit, or a limit ≥ top); 「従業員数の制約なし」
+# finds the listings that state no limit. (issue 20: the listing redesign will move this to the facet table.)
+EMPLOYEE_BANDS = (
+    ("no-limit", "従業員数の制約なし", None),
+    ("5", "5名以下", 5),
+    ("20", "20名以下", 20),
+    ("50", "50名以下", 50),
+    ("100", "100名以下", 100),
+    ("300", "300名以下", 300),
+    ("900", "900名以下", 900),
+    ("901", "901名以上", 901),
+)
 DEADLINE_WINDOWS = (("7", "7日以内"), ("30", "30日以内"), ("90", "90日以内"))
 SORTS = (
     ("relevance", "関連度順"),
@@ -63,11 +78,12 @@ FACET_LABELS = {
     "amount": "支給額",
     "deadline_within": "締切",
     "difficulty": "難易度",
+    "employees": "従業員数",
     "sort": "並び順",
     "page": "ページ",
 }
 M2M_FACETS = {"region": "regions", "purpose": "purposes", "industry": "industries", "target": "target_types"}
-SINGLE_FACETS = ("status", "amount", "deadline_within", "difficulty")
+SINGLE_FACETS = ("status", "amount", "deadline_within", "difficulty", "employees")
 FILTER_NAMES = ("q", *M2M_FACETS, *SINGLE_FACETS)
 
 
@@ -111,6 +127,20 @@ def amount_band_q(slug: str) -> Q:
     return condition
 
 
+def employees_q(slug: str) -> Q:
+    """Listings whose stated employee limit admits a company in band ``slug`` (``EMPLOYEE_BANDS``).
+
+    A 小規模事業者-only listing admits at most ``SMALL_BUSINESS_MAX_EMPLOYEES`` (20, the largest 小規模事業者 in
+    any industry), whatever its own limit says.
+    """
+    top = next(band[2] for band in EMPLOYEE_BANDS if band[0] == slug)
+    small_only = Q(eligibility__company_size=Eligibility.CompanySizeRule.SMALL)
+    if top is None:
+        return Q(eligibility__max_employees__isnull=True) & ~small_only
+    within = Q(eligibility__max_employees__isnull=True) | Q(eligibility__max_employees__gte=top)
+    return within & ~small_only if top > SMALL_BUSINESS_MAX_EMPLOYEES else within
+
+
 def deadline_within_q(days: int, *, now: datetime.datetime) -> Q:
     """Open now and closing no more than ``days`` calendar days away (JST), like ``closing_within``."""
     return SubsidyQuerySet.closing_by_q(jst_date(now) + datetime.timedelta(days=days), at=now)
@@ -134,6 +164,9 @@ class ListingFilter(django_filters.FilterSet):
     )
     deadline_within = django_filters.ChoiceFilter(choices=DEADLINE_WINDOWS, method="filter_deadline")
     difficulty = django_filters.ChoiceFilter(choices=Subsidy.Difficulty.choices, method="filter_difficulty")
+    employees = django_filters.ChoiceFilter(
+        choices=[(slug, label) for slug, label, _ in EMPLOYEE_BANDS], method="filter_noop"
+    )
     sort = django_filters.ChoiceFilter(choices=SORTS, method="filter_noop")
 
     class Meta:
@@ -160,6 +193,7 @@ class ListingFilter(django_filters.FilterSet):
             "amount": {band[0] for band in AMOUNT_BANDS},
             "deadline_within": {d for d, _ in DEADLINE_WINDOWS},
             "difficulty": set(Subsidy.Difficulty.values),
+            "employees": {band[0] for band in EMPLOYEE_BANDS},
             "sort": {s for s, _ in SORTS},
         } | {name: set(self.vocabulary.by_slug[name]) for name in M2M_FACETS}
         for name, values in data.lists():
@@ -245,6 +279,8 @@ class ListingFilter(django_filters.FilterSet):
             return deadline_within_q(int(value), now=self.now)
         if name == "difficulty":
             return Q(difficulty=value)
+        if name == "employees":
+            return employees_q(value)
         return None
 
     def matching(self, *, without=()):
@@ -342,6 +378,8 @@ def value_bits(listing: ListingFilter, index: ListingIndex, name: str, value) ->
         return index.open_until(now, end_of_day(jst_date(now) + datetime.timedelta(days=int(value))))
     if name == "difficulty":
         return index.difficulty_is(value)
+    if name == "employees":
+        return index.employees_admit(next(band[2] for band in EMPLOYEE_BANDS if band[0] == value))
     raise ValueError(name)
 
 
@@ -411,6 +449,7 @@ def facet_counts(listing: ListingFilter, index: ListingIndex, bits: dict[str, np
     facet("amount", [(slug, label, 0) for slug, label, *_ in AMOUNT_BANDS])
     facet("deadline_within", [(d, label, 0) for d, label in DEADLINE_WINDOWS])
     facet("difficulty", [(v, label, 0) for v, label in Subsidy.Difficulty.choices])
+    facet("employees", [(slug, label, 0) for slug, label, _ in EMPLOYEE_BANDS])
     return result
 
 

@@ -35,6 +35,7 @@ from django.db import models
 SLOTS = {
     "page:head": "in <head> of every page (base.html): an app's site-wide stylesheets",
     "page:scripts": "at the end of <body> of every page (base.html): an app's site-wide scripts",
+    "detail:top": "the detail page, under the title, before 申請の流れ and the figures",
     "detail:figures": "the detail page, at the end of 主な条件 (after the calendar links)",
     "detail:after-article": "the detail page, after the article and before the FAQ",
     "detail:end": "the detail page, last in the article, after the contact section",

@@ -28,8 +28,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 
-from subsidies import hooks, search, versioning
-from subsidies.models import Subsidy
+from subsidies import eligibility, hooks, search, versioning
+from subsidies.models import Eligibility, Subsidy
 
 NEVER = np.iinfo(np.int64).max  # a NULL deadline never passes; NULL published_at sorts last
 LONG_AGO = np.iinfo(np.int64).min  # a NULL accepts_from is never in the future
@@ -79,6 +79,8 @@ class ListingIndex:
     by_new: np.ndarray  # order: published_at desc (none last), pk desc
     by_amount: np.ndarray  # order: max_amount desc (none last), pk
     amount_rank: np.ndarray  # dense rank of each listing's amount in that order
+    # Eligibility conditions (``eligibility.Columns``), in the same rows: /match/ and the employees filter.
+    conditions: eligibility.Columns | None = None
     views: np.ndarray | None = None
     by_views: np.ndarray | None = None
     views_read_at: float = 0.0
@@ -150,6 +152,21 @@ class ListingIndex:
         if high is not None:
             mask &= self.max_amount <= high
         return mask
+
+    # --- eligibility (issue 20; to be unified with the facet table in the listing redesign) -------------
+    def employees_admit(self, top: int | None) -> np.ndarray:
+        """Packed: listings whose stated employee limit admits a company of up to ``top`` regular employees
+        (no limit stated, or a limit of at least ``top``); ``top`` None: listings with no limit stated.
+        A 小規模事業者-only listing's limit is at most 20 (``filters.employees_q`` says the same in SQL)."""
+
+        def compute():
+            limits = self.conditions.max_employees
+            cap = eligibility.SMALL_BUSINESS_MAX_EMPLOYEES
+            small_only = self.conditions.size == eligibility.SIZE_RULE_CODE[Eligibility.CompanySizeRule.SMALL]
+            limits = np.where(small_only, np.where(limits < 0, cap, np.minimum(limits, cap)), limits)
+            return pack((limits < 0) if top is None else (limits < 0) | (limits >= top))
+
+        return self._memo(("employees", top), compute)
 
     def difficulty_is(self, value: str) -> np.ndarray:
         return self._memo(("difficulty", value), lambda: pack(self.difficulty == DIFFICULTIES.index(value)))
@@ -357,6 +374,94 @@ def _read_links(relation: "str | hooks.Link"):
     return {option: np.array(ids, dtype=np.int64) for option, ids in pairs.items()}
 
 
+def _inside(pks: np.ndarray, columns: tuple) -> tuple:
+    """The rows of ``columns`` (the first holding listing ids) whose listing is in ``pks`` (sorted)."""
+    ids = columns[0]
+    if not pks.size or not ids.size:
+        return tuple(column[:0] for column in columns)
+    where = np.minimum(np.searchsorted(pks, ids), pks.size - 1)
+    keep = pks[where] == ids
+    return tuple(column[keep] for column in columns)
+
+
+def _read_conditions(pks: np.ndarray) -> eligibility.Columns:
+    """The ``Eligibility`` rows of the published listings as columns in the index's rows.
+
+    On PostgreSQL in two queries: the numbers as ``bytea`` columns (``_int64_columns``), and the code lists
+    grouped by their distinct values with the ids of each group joined (200,000 rows as Python tuples cost
+    seconds; the code lists repeat a few values). Elsewhere one query through the ORM.
+    """
+    columns = eligibility.Columns.empty(len(pks))
+    published = Subsidy.State.PUBLISHED
+    sizes = eligibility.SIZE_RULE_CODE
+    if connection.vendor == "postgresql":
+        # Every row, drafts' too: joining the listings' table to drop them costs a scan of it; ``inside`` drops
+        # them in memory (the index holds published listings only).
+        joined = f"{Eligibility._meta.db_table} e"
+        cases = " ".join(f"WHEN '{value}' THEN {code}" for value, code in sizes.items() if value)
+        ids, employees, capital, min_years, max_years, size = _inside(
+            pks,
+            _int64_columns(
+                "SELECT e.subsidy_id::int8, COALESCE(e.max_employees, -1)::int8, COALESCE(e.max_capital, -1)::int8,"
+                " COALESCE(e.min_years, -1)::int8, COALESCE(e.max_years, -1)::int8,"
+                f" (CASE e.company_size {cases} ELSE 0 END)::int8 FROM {joined}",
+                6,
+            ),
+        )
+        where = np.searchsorted(pks, ids)
+        columns.registered[where] = True
+        columns.max_employees[where], columns.max_capital[where] = employees, capital
+        columns.min_years[where], columns.max_years[where] = min_years, max_years
+        columns.size[where] = size.astype(np.int8)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT e.municipalities, e.excluded_industries, e.legal_forms, e.undetermined,"
+                f" string_agg(e.subsidy_id::text, ',') FROM {joined}"
+                " WHERE (e.municipalities <> '' OR e.excluded_industries <> '' OR e.legal_forms <> ''"
+                " OR e.undetermined <> '') GROUP BY 1, 2, 3, 4"
+            )
+            groups = cursor.fetchall()
+        for cities, excluded, forms, undetermined, joined_ids in groups:
+            (ids,) = _inside(pks, (np.array(joined_ids.split(","), dtype=np.int64),))
+            where = np.searchsorted(pks, ids)
+            columns.excluded[where] = eligibility.mask_of(excluded.split(","), eligibility.JSIC_BIT)
+            columns.legal_forms[where] = eligibility.mask_of(forms.split(","), eligibility.LEGAL_BIT)
+            columns.undetermined[where] = eligibility.mask_of(undetermined.split(","), eligibility.KIND_BIT)
+            if cities:
+                names = tuple(eligibility.split_names(cities))
+                columns.cities.update(dict.fromkeys(where.tolist(), names))
+        return columns
+    rows = Eligibility.objects.filter(
+        subsidy__state=published, subsidy__kind=Subsidy.Kind.SUBSIDY
+    ).values_list(
+        "subsidy_id",
+        "municipalities",
+        "excluded_industries",
+        "legal_forms",
+        "company_size",
+        "max_employees",
+        "max_capital",
+        "min_years",
+        "max_years",
+        "undetermined",
+    )
+    for row in rows:
+        pk, cities, excluded, forms, size, employees, capital, min_years, max_years, undetermined = row
+        position = int(np.searchsorted(pks, pk))
+        columns.registered[position] = True
+        columns.excluded[position] = eligibility.mask_of(excluded, eligibility.JSIC_BIT)
+        columns.legal_forms[position] = eligibility.mask_of(forms, eligibility.LEGAL_BIT)
+        columns.size[position] = sizes.get(size, 0)
+        columns.max_employees[position] = -1 if employees is None else employees
+        columns.max_capital[position] = -1 if capital is None else capital
+        columns.min_years[position] = -1 if min_years is None else min_years
+        columns.max_years[position] = -1 if max_years is None else max_years
+        columns.undetermined[position] = eligibility.mask_of(undetermined, eligibility.KIND_BIT)
+        if cities:
+            columns.cities[position] = tuple(eligibility.split_names(cities))
+    return columns
+
+
 def build(token: str) -> ListingIndex:
     pks, accepts_from, deadline, expected, rolling, published_at, max_amount, difficulty = _read_listings()
     rolling, expected = rolling.astype(bool), expected.astype(bool)
@@ -384,6 +489,7 @@ def build(token: str) -> ListingIndex:
     _, index.amount_rank = np.unique(amount_key, return_inverse=True)
     for facet, relation in {**M2M, **hooks.index_links()}.items():
         index.options[facet] = {option: index.bits_of(ids) for option, ids in _read_links(relation).items()}
+    index.conditions = _read_conditions(pks)
     any_industry = index.any_option("industry", index.options["industry"])
     index.no_industry = pack(~np.unpackbits(any_industry, count=index.size).view(bool))
     return index

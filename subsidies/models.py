@@ -806,3 +806,9 @@ class SearchEntry(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+# The eligibility conditions live in their own module; imported here so that Django finds the model.
+from .eligibility import Eligibility  # noqa: E402
+
+__all__ = ["Eligibility"]

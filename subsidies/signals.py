@@ -21,6 +21,7 @@ from . import search, versioning
 from .models import (
     FAQ,
     ApplicationStep,
+    Eligibility,
     EligibilityRequirement,
     ExpenseCategory,
     Industry,
@@ -33,7 +34,7 @@ from .models import (
     TargetType,
 )
 
-CHILDREN = (EligibilityRequirement, SubsidyExpense, RequiredDocument, ApplicationStep, FAQ)
+CHILDREN = (EligibilityRequirement, Eligibility, SubsidyExpense, RequiredDocument, ApplicationStep, FAQ)
 INDEXED_CHILDREN = (SubsidyExpense, RequiredDocument, FAQ)
 # Everything whose values a public page shows: a save or delete of any of these bumps the content version.
 SHOWN = (Subsidy, *CHILDREN, Organization, Region, Purpose, Industry, TargetType, ExpenseCategory)

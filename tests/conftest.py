@@ -5,8 +5,11 @@ from django.test import Client
 
 @pytest.fixture
 def demo_data(db):
-    """The demo fixtures every new user sees: taxonomies, the seed listing (pk 155678) and real programs."""
-    call_command("loaddata", "taxonomies", "seed", "programs", verbosity=0)
+    """The demo fixtures every new user sees: taxonomies, the seed listing (pk 155678), real programs and their
+    eligibility conditions (``load_demo``)."""
+    from subsidies.management.commands.load_demo import DEMO_FIXTURES
+
+    call_command("loaddata", *DEMO_FIXTURES, verbosity=0)
 
 
 @pytest.fixture

@@ -156,7 +156,7 @@ def form_data(fields: dict, *, parent: Subsidy | None = None, **inlines: list[di
     Rows with an ``id`` are existing children and come first, as the formset expects.
     """
     data = dict(fields)
-    for prefix in INLINE_PREFIXES:
+    for prefix in (*INLINE_PREFIXES, "eligibility"):
         rows = inlines.get(prefix, [])
         data |= {
             f"{prefix}-TOTAL_FORMS": str(len(rows)),
@@ -760,3 +760,35 @@ def test_faq_inline_keeps_the_staff_chosen_order(staff_client):
     FAQ.objects.create(subsidy=subsidy, question="一つ目？", answer="はい。", order=1)
     text = staff_client.get(change_url(subsidy)).text
     assert text.index("一つ目？") < text.index("二つ目？")
+
+
+def test_eligibility_conditions_are_edited_inline_with_the_listing(staff_client):
+    from subsidies.models import Eligibility
+
+    subsidy = make_subsidy()
+    response = staff_client.get(change_url(subsidy))
+    assert 'id="eligibility-group"' in response.text
+    assert "対象条件（プロフィール照合用" in response.text
+    assert 'name="eligibility-__prefix__-legal_forms"' in response.text  # the empty form, as checkboxes
+    data = form_data(
+        fields_of(subsidy),
+        parent=subsidy,
+        eligibility=[
+            {
+                "company_size": "sme",
+                "max_employees": "20",
+                "legal_forms": "kabushiki",
+                "undetermined": "other",
+                "basis": "常時使用する従業員20人以下の中小企業者",
+            }
+        ],
+    )
+    response = staff_client.post(change_url(subsidy), data)
+    assert response.status_code == 302, response.context and response.context["errors"]
+    row = Eligibility.objects.get(subsidy=subsidy)
+    assert (row.company_size, row.max_employees, row.legal_forms, row.undetermined) == (
+        "sme",
+        20,
+        ["kabushiki"],
+        ["other"],
+    )

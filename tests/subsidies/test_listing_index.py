@@ -16,12 +16,14 @@ from django.http import QueryDict
 from subsidies import listing_index, versioning
 from subsidies.filters import (
     AMOUNT_BANDS,
+    EMPLOYEE_BANDS,
     M2M_FACETS,
     ListingFilter,
     Vocabulary,
     amount_band_q,
     combined,
     deadline_within_q,
+    employees_q,
     facet_counts,
     listing_bits,
 )
@@ -29,6 +31,7 @@ from subsidies.listing_index import popcount
 from subsidies.models import (
     STATUS_RANK,
     ApplicationStatus,
+    Eligibility,
     Industry,
     Purpose,
     Region,
@@ -49,6 +52,9 @@ def build_catalog(count=60, seed=7):
     industries = list(Industry.objects.all()[:3])
     targets = list(TargetType.objects.all()[:3])
     amounts = [None, 0, 999_999, 1_000_000, 1_000_001, 5_000_000, 10_000_000, 30_000_000, 30_000_001]
+    # Employee limits at and around the bands' tops; no Eligibility row at all for some listings.
+    conditions = random.Random(seed + 1)
+    limits = ["none", None, 0, 5, 6, 20, 50, 99, 100, 300, 900, 901, 5000]
     for n in range(count):
         rolling = rng.random() < 0.1
         deadline = (
@@ -86,6 +92,13 @@ def build_catalog(count=60, seed=7):
             view_count=rng.choice([0, 1, 5, 5, 40]),
             state=Subsidy.State.DRAFT if n % 13 == 5 else Subsidy.State.PUBLISHED,
         )
+        limit = conditions.choice(limits)
+        if limit != "none":
+            Eligibility.objects.create(
+                subsidy=Subsidy.objects.latest("pk"),
+                max_employees=limit,
+                company_size=conditions.choice(["", "", "sme", "small"]),
+            )
 
 
 def combinations(seed=11, count=120):
@@ -111,6 +124,7 @@ def combinations(seed=11, count=120):
         "amount": ["", "", *(band[0] for band in AMOUNT_BANDS)],
         "deadline_within": ["", "", "7", "30", "90"],
         "difficulty": ["", "", *Subsidy.Difficulty.values],
+        "employees": ["", "", *(band[0] for band in EMPLOYEE_BANDS)],
         "sort": ["", "relevance", "deadline", "new", "amount", "popular"],
     }
     for _ in range(count):
@@ -150,6 +164,9 @@ def sql_facet_counts(listing):
     base = listing.matching(without=("difficulty",))
     for value in Subsidy.Difficulty.values:
         counts["difficulty", value] = base.filter(difficulty=value).count()
+    base = listing.matching(without=("employees",))
+    for slug, *_ in EMPLOYEE_BANDS:
+        counts["employees", slug] = base.filter(employees_q(slug)).count()
     return counts
 
 

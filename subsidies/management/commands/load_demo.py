@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand
 
 from subsidies.models import Region, Subsidy
 
-DEMO_FIXTURES = ("taxonomies", "seed", "programs")
+DEMO_FIXTURES = ("taxonomies", "seed", "programs", "eligibility")
 
 
 class Command(BaseCommand):
