@@ -20,6 +20,7 @@ LAYERS = {
     "checklists": 1,
     "comparisons": 1,
     "assistant": 1,
+    "matching": 1,
     "config": 2,
     "benchmarks": 3,
 }

@@ -35,11 +35,13 @@ SECTIONS = {
         "home": ["js/compare.js"],
     },
     "assistant": {"detail": ['id="ask"', "css/assistant.css"]},
+    "matching": {"detail": ['class="match-verdict-slot"', "js/matching.js"]},
 }
 OWN_PAGE = {
     "checklists": f"/subsidies/{SEED}/checklist/",
     "comparisons": f"/compare/?ids={SEED}",
     "assistant": f"/subsidies/{SEED}/ask/?q=締切",
+    "matching": "/match/?prefecture=tokyo",
 }
 
 SCRIPT = """
