@@ -44,7 +44,7 @@ def is_checkable(url: str) -> bool:
 
 
 def user_agent(site_url: str) -> str:
-    return f"hojokin-directory-linkcheck/1.0 (補助金ディレクトリのリンク確認; +{site_url})"
+    return f"hojokin-directory-linkcheck/1.0 (hojokin directory link check; +{site_url})"  # headers are ASCII
 
 
 @dataclasses.dataclass(frozen=True)
