@@ -222,7 +222,9 @@ def test_a_url_used_by_several_listings_and_fields_is_fetched_once_and_recorded_
 
     assert status == 1
     assert requests_to(httpserver, "/shared") == ["HEAD", "GET"]
-    rows = LinkCheck.objects.order_by("subsidy", "field").values_list("subsidy", "field", "result", "status_code")
+    rows = LinkCheck.objects.order_by("subsidy", "field").values_list(
+        "subsidy", "field", "result", "status_code"
+    )
     assert sorted(rows) == sorted(
         [
             (first.pk, "official_url", "broken", 404),
