@@ -1,9 +1,10 @@
 """The links a listing points to, and what the link checker last saw at each (``LinkCheck``).
 
 ``SOURCES`` is the one list of places a listing's URLs come from. Everything else — which rows exist, which
-are pruned when staff change a URL, which URLs are due, the admin's 「リンク切れ」 — derives from it. A new
-place (a funding round's 公募要領 URL) is one more entry here: a ``LinkSource`` whose ``model`` is the round,
-whose ``subsidy_id`` is the round's listing, and whose ``occurrences`` read the rounds' URLs; plus its value in
+are pruned when staff change a URL, which URLs are due, the admin's 「リンク切れ」 — derives from it. A source
+has ``occurrences(subsidy_ids=None)`` yielding (listing id, ``LinkCheck.Field`` value, url), a ``model`` whose
+saves change those URLs and ``subsidy_id(instance)``. A funding round's 公募要領 URL is one more entry: a source
+whose model is the round, yielding (round's listing, ``"round_guideline"``, its URL), plus that value in
 ``LinkCheck.Field``.
 
 The network side is ``link_checker.py``; ``manage.py check_links`` joins the two.
