@@ -344,10 +344,14 @@ def test_nothing_to_check_is_a_quiet_success_at_verbosity_zero():
 
 @pytest.mark.django_db
 def test_bad_arguments_are_refused_with_a_message():
-    with pytest.raises(CommandError):
-        call_command("check_links", "--limit", "0")
-    with pytest.raises(CommandError):
-        call_command("check_links", "--stale-after", "soon")
+    for option, value in (
+        ("--limit", "0"),
+        ("--stale-after", "soon"),
+        ("--timeout", "inf"),
+        ("--per-host", "50"),
+    ):
+        with pytest.raises(CommandError, match="0 より大きく"):
+            call_command("check_links", option, value)
 
 
 def test_only_http_and_https_urls_with_a_host_are_checkable():

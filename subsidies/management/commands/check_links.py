@@ -5,6 +5,7 @@ caps one run, the last line is a one-line summary, ``-v 0`` prints it only when 
 status says whether one is: 0 none broken among the URLs checked, 1 at least one broken, 2 bad arguments.
 """
 
+import argparse
 import datetime
 import sys
 import time
@@ -15,14 +16,16 @@ from django.core.management.base import BaseCommand, CommandError
 from subsidies import clock, link_checker, links
 
 
-def _positive(kind):
+def _positive(kind, *, most):
     def parse(text: str):
-        value = kind(text)
-        if value <= 0:
-            raise ValueError(text)
+        try:
+            value = kind(text)
+        except ValueError:
+            value = 0
+        if not 0 < value <= most:  # also refuses nan and inf
+            raise argparse.ArgumentTypeError(f"0 より大きく {most:g} 以下の数を指定してください（{text!r}）")
         return value
 
-    parse.__name__ = kind.__name__
     return parse
 
 
@@ -35,30 +38,35 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument(
             "--stale-after",
-            type=_positive(float),
+            type=_positive(float, most=24 * 366 * 10),
             metavar="HOURS",
             help="この時間内に確認済みの URL は飛ばす（未確認の URL は必ず確認）。省略するとすべて確認。",
         )
         parser.add_argument(
-            "--limit", type=_positive(int), metavar="N", help="1回に確認する URL の上限（古い順）。"
+            "--limit",
+            type=_positive(int, most=10**9),
+            metavar="N",
+            help="1回に確認する URL の上限（古い順）。",
         )
         parser.add_argument(
             "--timeout",
-            type=_positive(float),
+            type=_positive(float, most=600),
             default=link_checker.DEFAULT_TIMEOUT,
             metavar="SECONDS",
             help=f"1つの URL にかける時間の上限（秒、既定 {link_checker.DEFAULT_TIMEOUT:g}）。",
         )
         parser.add_argument(
             "--concurrency",
-            type=_positive(int),
+            type=_positive(int, most=100),
             default=link_checker.DEFAULT_CONCURRENCY,
+            metavar="N",
             help=f"同時に送るリクエストの上限（既定 {link_checker.DEFAULT_CONCURRENCY}）。",
         )
         parser.add_argument(
             "--per-host",
-            type=_positive(int),
+            type=_positive(int, most=10),
             default=link_checker.DEFAULT_PER_HOST,
+            metavar="N",
             help=f"同じホストへ同時に送るリクエストの上限（既定 {link_checker.DEFAULT_PER_HOST}）。",
         )
 
