@@ -14,7 +14,10 @@ from django.contrib.admin.widgets import AdminTextareaWidget
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count
+from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils.html import format_html
 
 from . import clock, formatting, services
 from .eligibility import Eligibility
@@ -26,6 +29,7 @@ from .models import (
     EligibilityRequirement,
     ExpenseCategory,
     Industry,
+    LinkCheck,
     Organization,
     Purpose,
     Region,
@@ -192,6 +196,29 @@ class VerificationFilter(admin.SimpleListFilter):
         return queryset
 
 
+class BrokenLinksFilter(admin.SimpleListFilter):
+    """Listings with a link that the last ``check_links`` run found broken (``LinkCheck``)."""
+
+    title = "リンク切れ"
+    parameter_name = "broken_links"
+
+    def lookups(self, request, model_admin):
+        return (("yes", "あり"), ("no", "なし"))
+
+    def queryset(self, request, queryset):
+        broken = Exists(LinkCheck.objects.broken().filter(subsidy=OuterRef("pk")))
+        if self.value() == "yes":
+            return queryset.filter(broken)
+        if self.value() == "no":
+            return queryset.exclude(broken)
+        return queryset
+
+
+def broken_links_url(**params) -> str:
+    query = "&".join(f"{key}={value}" for key, value in ({"result__exact": "broken"} | params).items())
+    return f"{reverse('admin:subsidies_linkcheck_changelist')}?{query}"
+
+
 class SubsidyForm(forms.ModelForm):
     """The listing form, with an edit token that detects a save by someone else since the form was opened.
 
@@ -339,10 +366,12 @@ class SubsidyAdmin(admin.ModelAdmin):
         "region_names",
         "organization",
         "verified_label",
+        "broken_links_label",
         "state",
     )
     list_filter = (
         VerificationFilter,
+        BrokenLinksFilter,
         ApplicationStatusFilter,
         "kind",
         "regions",
@@ -359,7 +388,21 @@ class SubsidyAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         # One ``now`` per request for the status column, its sorting and the status filter's options.
-        return super().get_queryset(request).with_status(at=clock.now()).prefetch_related("regions")
+        broken = (
+            LinkCheck.objects.broken()
+            .filter(subsidy=OuterRef("pk"))
+            .order_by()
+            .values("subsidy")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .with_status(at=clock.now())
+            .annotate(broken_links=Coalesce(Subquery(broken, output_field=IntegerField()), 0))
+            .prefetch_related("regions")
+        )
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "summary":
@@ -383,6 +426,14 @@ class SubsidyAdmin(admin.ModelAdmin):
     @admin.display(description="公式情報との照合", ordering="verified_on", empty_value="未確認")
     def verified_label(self, obj: Subsidy) -> datetime.date | None:
         return obj.verified_on
+
+    @admin.display(description="リンク切れ", ordering="broken_links")
+    def broken_links_label(self, obj: Subsidy) -> str:
+        if not obj.broken_links:
+            return ""
+        return format_html(
+            '<a href="{}">{}件</a>', broken_links_url(subsidy__id__exact=obj.pk), obj.broken_links
+        )
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -446,3 +497,68 @@ class SubsidyAdmin(admin.ModelAdmin):
         if unchanged:
             message += f"（{unchanged}件はすでに{reason}のため変更なし）"
         self.message_user(request, message, messages.SUCCESS)
+
+
+@admin.register(LinkCheck)
+class LinkCheckAdmin(admin.ModelAdmin):
+    """What ``manage.py check_links`` last saw at each URL a listing links to. Read-only: the command writes
+    the rows, and a link is repaired on its listing's page (linked from each row)."""
+
+    list_display = (
+        "url_link",
+        "subsidy_link",
+        "field",
+        "result",
+        "outcome_label",
+        "final_url_link",
+        "checked_at",
+        "first_failed_at",
+        "consecutive_failures",
+    )
+    list_display_links = None
+    list_filter = ("result", "field")
+    list_select_related = ("subsidy",)
+    search_fields = ("url", "subsidy__title")
+    list_per_page = 100
+    fields = (
+        "subsidy_link",
+        "field",
+        "url_link",
+        "result",
+        "outcome_label",
+        "final_url_link",
+        "checked_at",
+        "first_failed_at",
+        "consecutive_failures",
+    )
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="URL", ordering="url")
+    def url_link(self, obj: LinkCheck) -> str:
+        return format_html('<a href="{}" rel="noopener noreferrer" target="_blank">{}</a>', obj.url, obj.url)
+
+    @admin.display(description="補助金", ordering="subsidy__title")
+    def subsidy_link(self, obj: LinkCheck) -> str:
+        url = reverse("admin:subsidies_subsidy_change", args=[obj.subsidy_id])
+        return format_html('<a href="{}">{}</a>', url, obj.subsidy.title)
+
+    @admin.display(description="確認の結果")
+    def outcome_label(self, obj: LinkCheck) -> str:
+        return obj.outcome
+
+    @admin.display(description="転送先", empty_value="")
+    def final_url_link(self, obj: LinkCheck) -> str:
+        if not obj.final_url:
+            return ""
+        return format_html(
+            '<a href="{}" rel="noopener noreferrer" target="_blank">{}</a>', obj.final_url, obj.final_url
+        )

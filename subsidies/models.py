@@ -808,6 +808,99 @@ class SearchEntry(models.Model):
         return self.title
 
 
+class LinkCheckQuerySet(models.QuerySet):
+    def broken(self):
+        return self.filter(result=LinkCheck.Result.BROKEN)
+
+    def due(self, *, at: datetime.datetime, stale_after: datetime.timedelta | None):
+        """Rows never checked, or (with ``stale_after``) last checked more than ``stale_after`` before ``at``.
+        Without ``stale_after`` every row is due."""
+        if stale_after is None:
+            return self.all()
+        return self.filter(Q(checked_at__isnull=True) | Q(checked_at__lt=at - stale_after))
+
+
+class LinkCheck(models.Model):
+    """The last result of following one URL that a listing links to (``links.py`` lists where URLs come from).
+
+    One row per listing, place and URL; a URL used in several places is fetched once and its result written to
+    every row that holds it, so the rows of one URL always agree. Written only by ``manage.py check_links``
+    (and pruned when a listing stops linking to a URL); never edited by hand.
+    """
+
+    class Field(models.TextChoices):
+        OFFICIAL_URL = "official_url", "公式ページ"
+        SOURCE_URL = "source_url", "情報ソース"
+        CONTACT_URL = "contact_url", "問い合わせページ"
+
+    class Result(models.TextChoices):
+        UNCHECKED = "unchecked", "未確認"
+        OK = "ok", "正常"
+        BROKEN = "broken", "リンク切れ"
+
+    subsidy = models.ForeignKey(
+        Subsidy, verbose_name="補助金", on_delete=models.CASCADE, related_name="link_checks"
+    )
+    field = models.CharField("リンクの場所", max_length=30, choices=Field.choices)
+    url = models.URLField("URL", max_length=500)
+    result = models.CharField(
+        "結果", max_length=10, choices=Result.choices, default=Result.UNCHECKED, db_index=True
+    )
+    status_code = models.PositiveSmallIntegerField(
+        "HTTP ステータス", null=True, blank=True, help_text="リダイレクトをたどった先の応答。"
+    )
+    final_url = models.URLField(
+        "転送先の URL", max_length=2000, blank=True, help_text="リダイレクトされたときの最終的な URL。"
+    )
+    error = models.CharField(
+        "エラー",
+        max_length=300,
+        blank=True,
+        help_text="応答がなかったときの理由（タイムアウト、接続できない等）。",
+    )
+    checked_at = models.DateTimeField("確認日時", null=True, blank=True)
+    first_failed_at = models.DateTimeField(
+        "リンク切れの初確認", null=True, blank=True, help_text="今回のリンク切れが続いている最初の確認日時。"
+    )
+    consecutive_failures = models.PositiveIntegerField("連続失敗回数", default=0)
+
+    objects = LinkCheckQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "リンクチェック"
+        verbose_name_plural = "リンクチェック"
+        ordering = ["-consecutive_failures", "subsidy", "field", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subsidy", "field", "url"], name="linkcheck_one_row_per_place_and_url"
+            ),
+            models.CheckConstraint(
+                condition=Q(result="unchecked", checked_at__isnull=True)
+                | ~Q(result="unchecked") & Q(checked_at__isnull=False),
+                name="linkcheck_checked_rows_have_a_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(result="broken", first_failed_at__isnull=False, consecutive_failures__gte=1)
+                | ~Q(result="broken") & Q(first_failed_at__isnull=True, consecutive_failures=0),
+                name="linkcheck_failure_streak_only_when_broken",
+            ),
+        ]
+        indexes = [models.Index(fields=["url"], name="linkcheck_url_idx")]
+
+    def __str__(self) -> str:
+        return self.url
+
+    @property
+    def outcome(self) -> str:
+        """What the last check saw, for staff: 「404」, 「200（転送あり）」, 「タイムアウト（10秒）」, 「未確認」."""
+        if self.result == self.Result.UNCHECKED:
+            return self.Result.UNCHECKED.label
+        if self.error:
+            return self.error
+        redirected = "（転送あり）" if self.final_url and self.final_url != self.url else ""
+        return f"{self.status_code}{redirected}"
+
+
 # The eligibility conditions live in their own module; imported here so that Django finds the model.
 from .eligibility import Eligibility  # noqa: E402
 

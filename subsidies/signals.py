@@ -12,12 +12,15 @@
   organiser and the vocabulary, and every change of the listings' many-to-many links: cached pages and
   sections that show other listings are keyed by it, and so is each process's listing index
   (``listing_index.py``). Fixture loads bump once, at the end (``loaddata``).
+- Link check results (``links.py``) for a URL a listing no longer holds are dropped when the listing (or any
+  other model a link source reads) is saved or deleted, so 「リンク切れ」 never names a replaced URL. Not a
+  page change: no bump.
 """
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
-from . import search, versioning
+from . import links, search, versioning
 from .models import (
     FAQ,
     ApplicationStep,
@@ -110,3 +113,11 @@ def connect() -> None:
         m2m_changed.connect(
             versioning.links_changed, sender=through, dispatch_uid=f"version-{through.__name__}"
         )
+    for model in {source.model for source in links.SOURCES}:
+        post_save.connect(
+            links.forget_removed_links, sender=model, dispatch_uid=f"links-save-{model.__name__}"
+        )
+        if model is not Subsidy:  # a deleted listing's results go with it (CASCADE)
+            post_delete.connect(
+                links.forget_removed_links, sender=model, dispatch_uid=f"links-delete-{model.__name__}"
+            )
