@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "checklists",
     "comparisons",
     "assistant",
+    "django_tasks_db",
+    "alerts",
     "benchmarks",
 ]
 
@@ -245,6 +247,42 @@ SERIALIZATION_MODULES = {"exact-json": "config.exact_json"}
 # The public site's name, shown in titles and feeds.
 SITE_NAME = "補助金ディレクトリ"
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+
+# Background work (django.tasks): jobs are rows in the database, run by `manage.py alerts_worker` (any machine
+# that reaches the database), so a queued mail survives a restart.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+
+# Mail. DJANGO_EMAIL_HOST set: SMTP with the settings below. Unset: the console in development (mail is
+# printed), SMTP on localhost:25 in production.
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "")
+EMAIL_BACKEND = os.environ.get(
+    "DJANGO_EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG and not EMAIL_HOST
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = EMAIL_HOST or "localhost"
+EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("DJANGO_EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = int(os.environ.get("DJANGO_EMAIL_TIMEOUT", "30"))
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "補助金ディレクトリ <alerts@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# E-mail alerts (alerts/README.md): the JST hour of the daily digest, how long a confirmation link lives, how
+# long a daily run may stay silent before another worker takes it over, and the client's address for the
+# per-client rate limit (the same rule as the login throttle).
+ALERTS_SEND_HOUR = int(os.environ.get("ALERTS_SEND_HOUR", "7"))
+ALERTS_CONFIRM_MAX_AGE = int(os.environ.get("ALERTS_CONFIRM_MAX_AGE", str(48 * 3600)))
+ALERTS_LEASE_SECONDS = int(os.environ.get("ALERTS_LEASE_SECONDS", "300"))
+ALERTS_CLIENT_IP_CALLABLE = "config.middleware.client_ip"
 
 LOGGING = {
     "version": 1,

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("checklists.urls")),
     path("", include("comparisons.urls")),
     path("", include("assistant.urls")),
+    path("", include("alerts.urls")),
     path("about/", TemplateView.as_view(template_name="pages/about.html"), name="about"),
     path("disclaimer/", TemplateView.as_view(template_name="pages/disclaimer.html"), name="disclaimer"),
 ]
