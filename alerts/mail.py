@@ -15,7 +15,7 @@ import uuid
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMultiAlternatives, mailers
 from django.db import DatabaseError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -64,14 +64,13 @@ def write_confirmation(
     )
 
 
-def _message(mail: OutgoingMail, connection) -> EmailMultiAlternatives:
+def _message(mail: OutgoingMail) -> EmailMultiAlternatives:
     message = EmailMultiAlternatives(
         subject=mail.subject,
         body=mail.text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[mail.address.email],
         headers=mail.headers | {"Message-ID": mail.message_id},
-        connection=connection,
     )
     message.attach_alternative(mail.html, "text/html")
     return message
@@ -93,7 +92,8 @@ def send_one(mail_id: int, *, now: datetime.datetime, connection=None) -> str:
         if mail.expires_at and mail.expires_at < now:
             return "expired"
         try:
-            _message(mail, connection or get_connection()).send()
+            if not (connection or mailers.default).send_messages([_message(mail)]):
+                raise smtplib.SMTPException("the backend sent nothing")
         except (smtplib.SMTPException, OSError) as error:
             logger.warning("mail %s not sent: %s", mail.pk, error)
             OutgoingMail.objects.filter(pk=mail.pk).update(
@@ -118,7 +118,7 @@ def send_pending(*, now: datetime.datetime, heartbeat=None) -> dict[str, int]:
     )
     if not pending:
         return outcome
-    connection = get_connection()
+    connection = mailers.default
     try:
         connection.open()
     except (smtplib.SMTPException, OSError) as error:

@@ -257,22 +257,26 @@ TASKS = {
     }
 }
 
-# Mail. DJANGO_EMAIL_HOST set: SMTP with the settings below. Unset: the console in development (mail is
-# printed), SMTP on localhost:25 in production.
-EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "")
-EMAIL_BACKEND = os.environ.get(
-    "DJANGO_EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend"
-    if DEBUG and not EMAIL_HOST
-    else "django.core.mail.backends.smtp.EmailBackend",
-)
-EMAIL_HOST = EMAIL_HOST or "localhost"
-EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
-EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
-EMAIL_USE_SSL = env_bool("DJANGO_EMAIL_USE_SSL", False)
-EMAIL_TIMEOUT = int(os.environ.get("DJANGO_EMAIL_TIMEOUT", "30"))
+# Mail (Django's MAILERS). DJANGO_EMAIL_HOST set: SMTP with the settings below. Unset: the console in development
+# (mail is printed), SMTP on localhost:25 in production.
+_email_host = os.environ.get("DJANGO_EMAIL_HOST", "")
+if DEBUG and not _email_host:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+else:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": _email_host or "localhost",
+                "port": int(os.environ.get("DJANGO_EMAIL_PORT", "25")),
+                "username": os.environ.get("DJANGO_EMAIL_HOST_USER", ""),
+                "password": os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", ""),
+                "use_tls": env_bool("DJANGO_EMAIL_USE_TLS", False),
+                "use_ssl": env_bool("DJANGO_EMAIL_USE_SSL", False),
+                "timeout": int(os.environ.get("DJANGO_EMAIL_TIMEOUT", "30")),
+            },
+        }
+    }
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "補助金ディレクトリ <alerts@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

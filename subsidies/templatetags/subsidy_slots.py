@@ -2,6 +2,7 @@
 
 from django import template
 from django.template.loader import get_template
+from django.utils.safestring import mark_safe
 
 from subsidies import slots
 
@@ -10,4 +11,5 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def slot(context, name: str):
-    return "".join(get_template(t).render(context.flatten()) for t in slots.templates(name))
+    # Each fragment is a template, escaped as it renders; its output is HTML.
+    return mark_safe("".join(get_template(t).render(context.flatten()) for t in slots.templates(name)))
