@@ -20,7 +20,7 @@ from alerts.models import Subscription
 from alerts.reminders import THRESHOLDS
 from subsidies import clock
 from subsidies.filters import Vocabulary
-from subsidies.models import Subsidy
+from subsidies.models import ApplicationStatus, Subsidy
 
 
 def _limited(request: HttpRequest, email: str) -> bool:
@@ -72,6 +72,8 @@ def subscribe_deadline(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("organization"),
         pk=pk,
     )
+    if subsidy.status(at=clock.now()) == ApplicationStatus.CLOSED:
+        return render(request, "alerts/subscribe_closed.html", {"subsidy": subsidy}, status=404)
     form = DeadlineSubscribeForm(request.POST if request.method == "POST" else None)
     days = "・".join(f"{n}日前" for n in THRESHOLDS)
     return _subscribe(

@@ -197,3 +197,12 @@ def test_one_click_unsubscribe_is_a_post_without_csrf_token_or_page(it_purpose):
     subscription.refresh_from_db()
     assert not subscription.is_active
     assert client.post(reverse("alerts:unsubscribe", args=["forged"])).status_code == 404
+
+
+def test_a_closed_listing_offers_no_reminder_and_refuses_one(client):
+    closed = make_subsidy(deadline=jst(2020, 3, 31))
+    assert "締切の14日前・3日前にお知らせ" not in client.get(closed.get_absolute_url()).content.decode()
+    response = client.post(reverse("alerts:subscribe_deadline", args=[closed.pk]), {"email": "a@example.jp"})
+    assert response.status_code == 404
+    assert "募集は終了しています" in response.content.decode()
+    assert not Subscription.objects.exists()
