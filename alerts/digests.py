@@ -6,8 +6,9 @@ last checked and no later than the run's moment. A subscription whose checked co
 (``subsidies.versioning``) is still the site's has nothing new, without looking at any date.
 For a deadline subscription: the reminder ``reminders.reminder_due`` says is due, unless it was told already.
 
-Each address is planned in its own transaction that writes the mail, its ``DigestItem`` marks and the
-subscriptions' new checked moment together; the mail's unique (address, day) makes a second run of the day
+Each address is planned in its own savepoint (inside a transaction per ``BATCH`` addresses) that writes the
+mail, its ``DigestItem`` marks and the subscriptions' new checked moment together, so they commit together or
+not at all; the mail's unique (address, day) makes a second run of the day
 write nothing for an address that has its mail. Sending is a separate step (``mail.send_pending``).
 """
 
@@ -220,10 +221,13 @@ def render(address, plan: Plan, *, at: datetime.datetime) -> dict:
     }
 
 
+BATCH = 100  # addresses per transaction: each address has its own savepoint, the batch one commit
+
+
 def write_digest(
     address, subscriptions: list[Subscription], plan: Plan, planner: Planner
 ) -> OutgoingMail | None:
-    """One transaction: the mail, its marks and the subscriptions' checked moment, or nothing at all."""
+    """One savepoint: the mail, its marks and the subscriptions' checked moment, or nothing at all."""
     at, day = planner.at, jst_date(planner.at)
     try:
         with transaction.atomic():
@@ -283,16 +287,16 @@ def plan_day(*, at: datetime.datetime, heartbeat=None) -> int:
     )
     written = 0
     quiet: list[int] = []
-    for subscriptions in planner.by_address():
-        address = subscriptions[0].address
-        if address.pk in done:
-            continue
-        plan = planner.plan(subscriptions)
-        if not plan:
-            quiet += [s.pk for s in subscriptions if s.kind == Subscription.Kind.SEARCH]
-            continue
-        if write_digest(address, subscriptions, plan, planner):
-            written += 1
+    groups = [group for group in planner.by_address() if group[0].address_id not in done]
+    for start in range(0, len(groups), BATCH):
+        # A worker killed inside a batch loses the batch's uncommitted work only; the next run redoes it.
+        with transaction.atomic():
+            for subscriptions in groups[start : start + BATCH]:
+                plan = planner.plan(subscriptions)
+                if not plan:
+                    quiet += [s.pk for s in subscriptions if s.kind == Subscription.Kind.SEARCH]
+                elif write_digest(subscriptions[0].address, subscriptions, plan, planner):
+                    written += 1
         if heartbeat:
             heartbeat()
     mark_checked(quiet, planner)
