@@ -83,6 +83,7 @@ class Planner:
                 .values_list("pk", "published_at", "updated_at")
             )
             self.changed = {pk: (published, updated) for pk, published, updated in rows}
+        self.changed_bits = self.index.bits_of(sorted(self.changed))
         self.told = set(
             DigestItem.objects.filter(
                 kind=DigestItem.Kind.REMINDER,
@@ -93,7 +94,7 @@ class Planner:
     def matches(self, query: str) -> np.ndarray:
         if query not in self._matches:
             self._matches[query] = searches.matching_ids(
-                query, index=self.index, at=self.at, vocabulary=self.vocabulary
+                query, index=self.index, at=self.at, vocabulary=self.vocabulary, within=self.changed_bits
             )
         return self._matches[query]
 

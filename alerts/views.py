@@ -23,6 +23,10 @@ from subsidies.filters import Vocabulary
 from subsidies.models import ApplicationStatus, Subsidy
 
 
+def _confirm_hours() -> int:
+    return settings.ALERTS_CONFIRM_MAX_AGE // 3600
+
+
 def _limited(request: HttpRequest, email: str) -> bool:
     client = import_string(settings.ALERTS_CLIENT_IP_CALLABLE)(request) or "unknown"
     per_client = ratelimit.allow("client", client, ratelimit.PER_CLIENT)
@@ -36,7 +40,11 @@ def _subscribe(request, form, *, kind, description, template, context, **target)
             return render(request, "alerts/rate_limited.html", status=429)
         services.subscribe(email=email, kind=kind, description=description, now=clock.now(), **target)
         # The same answer whether the address was new, waiting or already subscribed.
-        return render(request, "alerts/subscribe_done.html", {"description": description})
+        return render(
+            request,
+            "alerts/subscribe_done.html",
+            {"description": description, "confirm_hours": _confirm_hours()},
+        )
     status = 400 if request.method == "POST" else 200
     return render(request, template, context | {"form": form, "description": description}, status=status)
 
@@ -94,7 +102,8 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
     try:
         subscription_id = tokens.read_confirm_token(token)
     except tokens.ExpiredToken:
-        return render(request, "alerts/link_invalid.html", {"expired": True}, status=410)
+        context = {"expired": True, "confirm_hours": _confirm_hours()}
+        return render(request, "alerts/link_invalid.html", context, status=410)
     except tokens.BadToken:
         return render(request, "alerts/link_invalid.html", status=404)
     if request.method == "GET":

@@ -51,6 +51,7 @@ def test_subscribing_stores_the_cleaned_search_and_queues_only_a_confirmation(cl
     response = subscribe(client, query="purpose=it&purpose=nope&q=DX&page=3&sort=new&evil=1")
     assert response.status_code == 200
     assert "確認メールをお送りしました" in response.content.decode()
+    assert "リンクの有効期限は48時間です" in response.content.decode()
     subscription = Subscription.objects.get()
     assert subscription.query == "q=DX&purpose=it"
     assert subscription.confirmed_at is None
