@@ -71,9 +71,17 @@ def describe(query: str, *, at: datetime.datetime, vocabulary: Vocabulary) -> st
 
 
 def matching_ids(
-    query: str, *, index: ListingIndex, at: datetime.datetime, vocabulary: Vocabulary
+    query: str,
+    *,
+    index: ListingIndex,
+    at: datetime.datetime,
+    vocabulary: Vocabulary,
+    within: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Ids (ascending) of the published listings the saved search finds at ``at``."""
+    """Ids (ascending) of the published listings the saved search finds at ``at``; among ``within`` (a packed
+    bitmap of the index) when given: the daily run asks only among the listings that changed."""
     listing = listing_filter(query, at=at, vocabulary=vocabulary)
     bits = combined(index, listing_bits(listing, index))
+    if within is not None:
+        bits &= within
     return index.pks[np.unpackbits(bits, count=index.size).astype(bool)]
