@@ -207,3 +207,20 @@ def test_a_closed_listing_offers_no_reminder_and_refuses_one(client):
     assert response.status_code == 404
     assert "募集は終了しています" in response.content.decode()
     assert not Subscription.objects.exists()
+
+
+def test_link_pages_answer_with_a_constant_number_of_queries(client, it_purpose, django_assert_num_queries):
+    subscribe(client)
+    subscription = Subscription.objects.get()
+    confirm = reverse("alerts:confirm", args=[tokens.confirm_token(subscription.pk)])
+    with django_assert_num_queries(0):
+        client.get(confirm)
+    with django_assert_num_queries(5):  # savepoint, the row locked, the content version, the update, release
+        client.post(confirm)
+    unsubscribe = reverse(
+        "alerts:unsubscribe", args=[tokens.unsubscribe_token(address_id=subscription.address_id)]
+    )
+    with django_assert_num_queries(0):
+        client.get(unsubscribe)
+    with django_assert_num_queries(1):
+        client.post(unsubscribe)
