@@ -66,10 +66,12 @@ class Planner:
         self.vocabulary = Vocabulary()
         self._matches: dict[str, np.ndarray] = {}
         self._descriptions: dict[str, str] = {}
+        self._rows: dict[int, Subsidy] = {}
         self.subscriptions = list(
             Subscription.objects.active()
             .filter(confirmed_at__lte=at)
             .select_related("address", "subsidy__organization")
+            .defer("subsidy__body")
             .order_by("address_id", "pk")
         )
         searching = [s for s in self.subscriptions if s.kind == Subscription.Kind.SEARCH]
@@ -143,14 +145,14 @@ class Planner:
                 reverse("subsidies:list") + "?" + subscription.query + "&sort=new"
             )
             plan.searches.append(section)
-        ids = {pk for items in wanted.values() for _, pk in items}
-        if ids:
-            rows = {
-                s.pk: s
-                for s in Subsidy.objects.filter(pk__in=ids).select_related("organization").defer("body")
-            }
-            for section in plan.searches:
-                section.items = [(kind, rows[pk]) for kind, pk in section.items if pk in rows]
+        missing = {pk for items in wanted.values() for _, pk in items} - self._rows.keys()
+        if missing:  # each changed listing is read once per run, by the first digest that shows it
+            self._rows.update(
+                (row.pk, row)
+                for row in Subsidy.objects.filter(pk__in=missing).select_related("organization").defer("body")
+            )
+        for section in plan.searches:
+            section.items = [(kind, self._rows[pk]) for kind, pk in section.items if pk in self._rows]
         return plan
 
 
