@@ -33,6 +33,7 @@ def test_staff_see_subscriptions_and_sent_mails_with_masked_addresses(
 
 
 def test_one_switch_pauses_sending_and_resuming_queues_what_waited(staff_client):
+    SendingSwitch.objects.get_or_create(pk=SendingSwitch.PK)  # the row migration 0002 creates
     url = reverse("admin:alerts_sendingswitch_change", args=[1])
     response = staff_client.post(url, {"paused": "on"})
     assert response.status_code == 302

@@ -29,8 +29,20 @@ pytestmark = [
     pytest.mark.skipif(
         connection.vendor != "postgresql", reason="the worker shares the database: PostgreSQL only"
     ),
-    pytest.mark.django_db(transaction=True),
+    # serialized_rollback: the flush after each test leaves the tables empty (not refilled by post_migrate),
+    # and the database as migrations left it (editor group, sending switch ...) is loaded back at the start of
+    # each test and, by the fixture below, after the last one: later tests find what they would have found.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def database_as_migrated_afterwards(django_db_blocker):
+    yield
+    contents = getattr(connection, "_test_serialized_contents", None)
+    if connection.vendor == "postgresql" and contents:
+        with django_db_blocker.unblock():
+            connection.creation.deserialize_db_from_string(contents)
 
 
 def database_url() -> str:
