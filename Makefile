@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/hojokin
 
-.PHONY: install node run test test-postgres test-browser screenshots lint check bench bench-detail clean serve-prod load eval
+.PHONY: install node run worker test test-postgres test-browser screenshots lint check bench bench-detail clean serve-prod load eval
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
 	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# The e-mail alerts worker (queued mail and the daily digest); `make run` does not start it.
+worker: install
+	$(PY) manage.py alerts_worker
 
 test: install
 	$(BIN)/pytest

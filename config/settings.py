@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "comparisons",
     "assistant",
     "matching",
+    "django_tasks_db",
+    "alerts",
 ]
 if DEBUG:
     # The data generator and the benchmark commands (generate_demo_data, run_benchmark): development only.
@@ -252,6 +254,46 @@ SERIALIZATION_MODULES = {"exact-json": "config.exact_json"}
 # The public site's address, for absolute URLs (canonical, OpenGraph, JSON-LD, the .ics file). Production must set
 # it: the check subsidies.E001 refuses to run without it rather than point every link at the development server.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "")
+
+# Background work (django.tasks): jobs are rows in the database, run by `manage.py alerts_worker` (any machine
+# that reaches the database), so a queued mail survives a restart.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+
+# Mail (Django's MAILERS). DJANGO_EMAIL_HOST set: SMTP with the settings below. Unset: the console in development
+# (mail is printed), SMTP on localhost:25 in production.
+_email_host = os.environ.get("DJANGO_EMAIL_HOST", "")
+if DEBUG and not _email_host:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+else:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": _email_host or "localhost",
+                "port": int(os.environ.get("DJANGO_EMAIL_PORT", "25")),
+                "username": os.environ.get("DJANGO_EMAIL_HOST_USER", ""),
+                "password": os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", ""),
+                "use_tls": env_bool("DJANGO_EMAIL_USE_TLS", False),
+                "use_ssl": env_bool("DJANGO_EMAIL_USE_SSL", False),
+                "timeout": int(os.environ.get("DJANGO_EMAIL_TIMEOUT", "30")),
+            },
+        }
+    }
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "補助金ディレクトリ <alerts@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# E-mail alerts (alerts/README.md): the JST hour of the daily digest, how long a confirmation link lives, how
+# long a daily run may stay silent before another worker takes it over, and the client's address for the
+# per-client rate limit (the same rule as the login throttle).
+ALERTS_SEND_HOUR = int(os.environ.get("ALERTS_SEND_HOUR", "7"))
+ALERTS_CONFIRM_MAX_AGE = int(os.environ.get("ALERTS_CONFIRM_MAX_AGE", str(48 * 3600)))
+ALERTS_LEASE_SECONDS = int(os.environ.get("ALERTS_LEASE_SECONDS", "300"))
+ALERTS_CLIENT_IP_CALLABLE = "config.middleware.client_ip"
 
 LOGGING = {
     "version": 1,

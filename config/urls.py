@@ -9,7 +9,7 @@ from subsidies.views import about
 
 # The feature apps' pages exist only while the app is installed: removing one from INSTALLED_APPS removes its
 # URLs and its sections of the listings' pages (subsidies/hooks.py), and leaves the rest of the site working.
-FEATURE_APPS = ["checklists", "comparisons", "assistant", "matching"]
+FEATURE_APPS = ["checklists", "comparisons", "assistant", "matching", "alerts"]
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -39,6 +39,7 @@ SLOTS = {
     "detail:figures": "the detail page, at the end of 主な条件 (after the calendar links)",
     "detail:after-article": "the detail page, after the article and before the FAQ",
     "detail:end": "the detail page, last in the article, after the contact section",
+    "listing:results": "the listing and landing pages, under the feed link above the results",
     "card": "a listing's card (listing, home and landing pages), after its facts",
 }
 

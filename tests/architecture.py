@@ -21,6 +21,7 @@ LAYERS = {
     "comparisons": 1,
     "assistant": 1,
     "matching": 1,
+    "alerts": 1,
     "config": 2,
     "benchmarks": 3,
 }

@@ -36,12 +36,14 @@ SECTIONS = {
     },
     "assistant": {"detail": ['id="ask"', "css/assistant.css"]},
     "matching": {"detail": ['class="match-verdict-slot"', "js/matching.js"]},
+    "alerts": {"detail": ['id="deadline-alert"'], "listing": ['class="alert-subscribe section"']},
 }
 OWN_PAGE = {
     "checklists": f"/subsidies/{SEED}/checklist/",
     "comparisons": f"/compare/?ids={SEED}",
     "assistant": f"/subsidies/{SEED}/ask/?q=締切",
     "matching": "/match/?prefecture=tokyo",
+    "alerts": "/alerts/search/",
 }
 
 SCRIPT = """

@@ -95,16 +95,21 @@ def test_djangos_own_formats_would_lose_data_that_exact_json_keeps():
     assert (exact.created_at, exact.summary) == (subsidy.created_at, "要点\n")
 
 
+# Third-party apps whose migrations include a one-way data migration: django-tasks-db 0.13's
+# 0013_separate_exception_fields has no reverse. Nothing of ours depends on them, so they stay applied.
+ONE_WAY_APPS = {"django_tasks_database"}
+
+
 @pytest.mark.django_db(transaction=True)
 def test_every_migration_reverses_to_zero_and_applies_again():
     executor = MigrationExecutor(connection)
     leaves = executor.loader.graph.leaf_nodes()
-    apps_with_migrations = sorted({app for app, _ in leaves})
+    apps_with_migrations = sorted({app for app, _ in leaves} - ONE_WAY_APPS)
     try:
         for app in reversed(apps_with_migrations):
             call_command("migrate", app, "zero", verbosity=0, interactive=False)
         executor.loader.build_graph()
-        applied = {key for key in executor.loader.applied_migrations if key[0] in ("subsidies",)}
+        applied = {key for key in executor.loader.applied_migrations if key[0] in ("subsidies", "alerts")}
         assert not applied
     finally:
         call_command("migrate", verbosity=0, interactive=False)

@@ -41,6 +41,8 @@ PUBLIC_PAGES = [
     ("/sitemap.xml", ["p"]),
     ("/robots.txt", []),
     ("/healthz", []),
+    ("/alerts/search/", ["query", "email", *LISTING_PARAMS]),
+    (f"/alerts/deadline/{SEED_PK}/", ["email"]),
 ]
 
 # Paths with an id or slug, as patterns: the fuzz test puts hostile ids and slugs in them.
@@ -51,6 +53,9 @@ ID_PATTERNS = [
     "/subsidies/{}/ask/",
     "/regions/{}/",
     "/purposes/{}/",
+    "/alerts/deadline/{}/",
+    "/alerts/confirm/{}/",
+    "/alerts/unsubscribe/{}/",
 ]
 
 
