@@ -18,7 +18,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -31,7 +30,7 @@ from alerts.reminders import reminder_due
 from subsidies import listing_index, versioning
 from subsidies.clock import jst_date
 from subsidies.filters import Vocabulary
-from subsidies.formatting import format_date, format_days_left, format_yen
+from subsidies.formatting import format_date, format_days_left, format_deadline, format_yen
 from subsidies.models import Subsidy
 
 MAX_LISTED = 20  # listings shown per saved search in one mail; the rest are a link to the listing
@@ -167,7 +166,7 @@ def render(address, plan: Plan, *, at: datetime.datetime) -> dict:
         {
             "subsidy": subsidy,
             "days": format_days_left(subsidy.days_left(on=at)),
-            "deadline": format_date(subsidy.deadline),
+            "deadline": format_deadline(subsidy),
             "amount": format_yen(subsidy.max_amount),
             "url": mails.absolute(subsidy.get_absolute_url()),
             "unsubscribe_url": mails.absolute(
@@ -186,7 +185,7 @@ def render(address, plan: Plan, *, at: datetime.datetime) -> dict:
                     "kind": DigestItem.Kind(kind).label,
                     "subsidy": subsidy,
                     "amount": format_yen(subsidy.max_amount),
-                    "deadline": format_date(subsidy.deadline) if subsidy.deadline else "",
+                    "deadline": format_deadline(subsidy),
                     "days": format_days_left(subsidy.days_left(on=at)),
                     "rolling": subsidy.rolling,
                     "url": mails.absolute(subsidy.get_absolute_url()),
@@ -211,13 +210,13 @@ def render(address, plan: Plan, *, at: datetime.datetime) -> dict:
         "searches": searches_,
         "reminders": reminders,
         "day": format_date(day),
-        "site_name": settings.SITE_NAME,
+        "site_name": mails.SITE_NAME,
         "unsubscribe_all_url": mails.absolute(
             reverse("alerts:unsubscribe", args=[tokens.unsubscribe_token(address_id=address.pk)])
         ),
     }
     return {
-        "subject": f"【{settings.SITE_NAME}】{'・'.join(parts)}（{day.month}月{day.day}日）",
+        "subject": f"【{mails.SITE_NAME}】{'・'.join(parts)}（{day.month}月{day.day}日）",
         "text": render_to_string("alerts/mail/digest.txt", context),
         "html": render_to_string("alerts/mail/digest.html", context),
         "headers": mails.unsubscribe_headers(address),

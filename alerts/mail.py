@@ -24,6 +24,9 @@ from django.urls import reverse
 from alerts import tokens
 from alerts.models import Address, OutgoingMail, SendingSwitch, Subscription
 
+# The name mails sign with and put in their subject, as every page's header shows it.
+SITE_NAME = "補助金ディレクトリ"
+
 logger = logging.getLogger(__name__)
 
 
@@ -52,12 +55,12 @@ def write_confirmation(
         "description": description,
         "link": link,
         "expires": expires,
-        "site_name": settings.SITE_NAME,
+        "site_name": SITE_NAME,
     }
     return OutgoingMail.objects.create(
         address=subscription.address,
         kind=OutgoingMail.Kind.CONFIRMATION,
-        subject=f"【{settings.SITE_NAME}】メール通知の登録を確認してください",
+        subject=f"【{SITE_NAME}】メール通知の登録を確認してください",
         text=render_to_string("alerts/mail/confirm.txt", context),
         html=render_to_string("alerts/mail/confirm.html", context),
         message_id=message_id("confirm", uuid.uuid4().hex),

@@ -21,7 +21,7 @@ from subsidies.filters import (
     listing_bits,
 )
 from subsidies.listing_index import ListingIndex
-from subsidies.models import ApplicationStatus, Subsidy
+from subsidies.models import Subsidy
 
 MAX_QUERY = 1000  # the stored length (Subscription.query)
 
@@ -66,7 +66,7 @@ def describe(query: str, *, at: datetime.datetime, vocabulary: Vocabulary) -> st
     for name, label in (("amount", "支給額"), ("deadline_within", "締切"), ("difficulty", "難易度")):
         if listing.value(name):
             parts.append(f"{label}: {labels[name][listing.value(name)]}")
-    parts.append("募集状況: " + "・".join(ApplicationStatus(s).label for s in listing.statuses))
+    parts.append("募集状況: " + "・".join(listing.status_labels))
     return "・".join(parts) if len(parts) > 1 else f"すべての補助金（{parts[0]}）"
 
 

@@ -242,6 +242,11 @@ class ListingFilter(django_filters.FilterSet):
         return self.value("status") or list(DEFAULT_STATUSES)
 
     @property
+    def status_labels(self) -> list[str]:
+        """The statuses in force, in their sort order: 「募集中・募集予定・受付期間未定」."""
+        return [ApplicationStatus(s).label for s in sorted(self.statuses, key=lambda s: STATUS_RANK[s])]
+
+    @property
     def status_is_default(self) -> bool:
         return not self.value("status")
 

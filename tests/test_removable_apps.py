@@ -36,7 +36,8 @@ SECTIONS = {
     },
     "assistant": {"detail": ['id="ask"', "css/assistant.css"]},
     "matching": {"detail": ['class="match-verdict-slot"', "js/matching.js"]},
-    "alerts": {"detail": ['id="deadline-alert"'], "listing": ['class="alert-subscribe section"']},
+    # The seed's deadline has passed, so its page offers no reminder: the listing's form shows the app.
+    "alerts": {"listing": ['class="alert-subscribe section"']},
 }
 OWN_PAGE = {
     "checklists": f"/subsidies/{SEED}/checklist/",

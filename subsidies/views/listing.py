@@ -71,9 +71,7 @@ def listing_context(request: HttpRequest, *, fixed=None) -> dict:
         "relaxations": relaxations(listing, counts, params, without_q=without_q),
         "chips": chips(listing, counts, params),
         "searched_for": searched_for(listing, counts),
-        "status_labels": [
-            ApplicationStatus(s).label for s in sorted(listing.statuses, key=lambda s: STATUS_RANK[s])
-        ],
+        "status_labels": listing.status_labels,
         # The header's search box shows the cleaned keyword of a listing page (and nothing on other pages).
         "search_query": listing.value("q"),
     }

@@ -1,5 +1,4 @@
 import datetime
-from types import SimpleNamespace
 
 import pytest
 
@@ -44,6 +43,9 @@ def test_no_reminder_without_a_deadline_for_a_draft_or_before_the_window():
     assert reminder_due(make_subsidy(deadline=DEADLINE), at(2027, 1, 1)) is None
 
 
+@pytest.mark.django_db
 def test_an_expected_deadline_never_triggers_a_reminder():
-    listing = SimpleNamespace(deadline_certainty="expected")
-    assert reminder_due(listing, at(2027, 3, 30)) is None
+    expected = make_subsidy(deadline=DEADLINE, deadline_expected=True)
+    assert reminder_due(expected, at(2027, 3, 30)) is None
+    announced = make_subsidy(deadline=DEADLINE)
+    assert reminder_due(announced, at(2027, 3, 30)) is not None

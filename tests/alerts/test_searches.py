@@ -36,8 +36,9 @@ def test_a_search_is_stored_cleaned_and_described_in_japanese(catalog):
     query = searches.clean_query(raw, at=NOW, vocabulary=vocabulary)
     assert query == "q=DX&region=tokyo&purpose=it"
     assert searches.describe(query, at=NOW, vocabulary=vocabulary) == (
-        "キーワード「DX」・地域: 東京都・利用目的: IT導入・募集状況: 募集中・募集予定"
+        "キーワード「DX」・地域: 東京都・利用目的: IT導入・募集状況: 募集中・募集予定・受付期間未定"
     )
     assert (
-        searches.describe("", at=NOW, vocabulary=vocabulary) == "すべての補助金（募集状況: 募集中・募集予定）"
+        searches.describe("", at=NOW, vocabulary=vocabulary)
+        == "すべての補助金（募集状況: 募集中・募集予定・受付期間未定）"
     )
