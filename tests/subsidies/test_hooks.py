@@ -26,7 +26,9 @@ def test_the_installed_feature_apps_declare_their_sections_in_installed_apps_ord
         "comparisons/_similar_section.html",
     ]
     assert hooks.sections("card") == ["comparisons/_compare_button_section.html"]
-    assert hooks.sections("detail:end") == ["assistant/_detail_section.html"]
+    assert hooks.sections("detail:end") == ["assistant/_detail_section.html", "alerts/_detail_subscribe.html"]
+    assert hooks.sections("detail:top") == ["matching/_detail_section.html"]
+    assert hooks.sections("listing:results") == ["alerts/_listing_subscribe.html"]
 
 
 def test_a_slot_renders_each_declared_template_with_the_page_s_context(declared, tmp_path, settings):
