@@ -28,12 +28,13 @@ from .models import (
     Purpose,
     Region,
     RequiredDocument,
+    Round,
     Subsidy,
     SubsidyExpense,
     TargetType,
 )
 
-CHILDREN = (EligibilityRequirement, SubsidyExpense, RequiredDocument, ApplicationStep, FAQ)
+CHILDREN = (EligibilityRequirement, SubsidyExpense, RequiredDocument, ApplicationStep, FAQ, Round)
 INDEXED_CHILDREN = (SubsidyExpense, RequiredDocument, FAQ)
 # Everything whose values a public page shows: a save or delete of any of these bumps the content version.
 SHOWN = (Subsidy, *CHILDREN, Organization, Region, Purpose, Industry, TargetType, ExpenseCategory)
