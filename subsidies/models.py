@@ -159,6 +159,19 @@ class ExpenseCategory(Taxonomy):
         verbose_name_plural = "経費区分"
 
 
+class EmployeeBand(models.TextChoices):
+    """従業員数: jGrants' 8 values (``target_number_of_employees``), the shared vocabulary itself."""
+
+    ANY = "従業員数の制約なし", "従業員数の制約なし"
+    UP_TO_5 = "5名以下", "5名以下"
+    UP_TO_20 = "20名以下", "20名以下"
+    UP_TO_50 = "50名以下", "50名以下"
+    UP_TO_100 = "100名以下", "100名以下"
+    UP_TO_300 = "300名以下", "300名以下"
+    UP_TO_900 = "900名以下", "900名以下"
+    FROM_901 = "901名以上", "901名以上"
+
+
 class ApplicationStatus(models.TextChoices):
     UPCOMING = "upcoming", "募集予定"
     OPEN = "open", "募集中"
@@ -389,6 +402,9 @@ class Subsidy(models.Model):
     )
     target_description = models.TextField(
         "対象事業者", blank=True, help_text="公募要領に書かれた対象者の説明。"
+    )
+    employee_band = models.CharField(
+        "従業員数", max_length=20, choices=EmployeeBand.choices, blank=True, help_text="Jグランツの区分。"
     )
 
     max_amount = models.PositiveBigIntegerField(

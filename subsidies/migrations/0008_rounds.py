@@ -69,6 +69,11 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AddField(
+            model_name='subsidy',
+            name='employee_band',
+            field=models.CharField(blank=True, choices=[('従業員数の制約なし', '従業員数の制約なし'), ('5名以下', '5名以下'), ('20名以下', '20名以下'), ('50名以下', '50名以下'), ('100名以下', '100名以下'), ('300名以下', '300名以下'), ('900名以下', '900名以下'), ('901名以上', '901名以上')], help_text='Jグランツの区分。', max_length=20, verbose_name='従業員数'),
+        ),
         migrations.CreateModel(
             name="Round",
             fields=[
