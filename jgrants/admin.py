@@ -118,7 +118,7 @@ class ImportRunAdmin(admin.ModelAdmin):
     def upload_view(self, request):
         if not self.has_view_permission(request) or not request.user.has_perm("jgrants.add_importrun"):
             raise PermissionDenied
-        form = UploadForm(request.POST or None, request.FILES or None)
+        form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
         if request.method == "POST" and form.is_valid():
             uploads = form.cleaned_data["files"]
             with tempfile.TemporaryDirectory() as folder:
