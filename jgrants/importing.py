@@ -12,9 +12,9 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
-from subsidies import services
+from subsidies import search, services, versioning
 from subsidies.clock import JST
 from subsidies.models import Industry, Organization, Purpose, Region, Round, Subsidy
 
@@ -58,10 +58,16 @@ class Vocabulary:
     """The taxonomy rows by name, read once per run."""
 
     links: dict[str, dict[str, object]] = field(default_factory=dict)
+    organizations: dict[str, Organization] = field(default_factory=dict)
 
     @classmethod
     def load(cls) -> "Vocabulary":
         return cls({name: {row.name: row for row in model.objects.all()} for name, model in LINKS.items()})
+
+    def organization(self, name: str) -> Organization:
+        if name not in self.organizations:
+            self.organizations[name] = Organization.objects.get_or_create(name=name)[0]
+        return self.organizations[name]
 
     def names(self, link: str) -> set[str]:
         return set(self.links[link])
@@ -97,27 +103,37 @@ def _parse(value):
     return datetime.datetime.fromisoformat(value) if value else None
 
 
-def apply_values(subsidy: Subsidy, values: dict, *, at: datetime.datetime) -> None:
-    """Write ``values`` (some of ``FIELD_LABELS``) onto the listing, validated as the admin validates it
-    (``full_clean``; a ``ValidationError`` leaves the caller's transaction to roll back)."""
-    for name, value in values.items():
-        if name == "organization":
-            subsidy.organization = Organization.objects.get_or_create(name=value)[0]
-        elif name not in LINKS and name != "rounds":
-            setattr(subsidy, name, value)
-    subsidy.full_clean(validate_unique=False)
-    subsidy.save()
-    for name in LINKS.keys() & values.keys():
-        getattr(subsidy, name).set(LINKS[name].objects.filter(name__in=values[name]))
-    if "rounds" in values:
-        subsidy.rounds.all().delete()
-        for data in values["rounds"]:
-            round_ = Round(subsidy=subsidy, **data)
-            for name in ("accepts_from", "deadline", "project_end"):
-                setattr(round_, name, _parse(data[name]))
-            round_.full_clean()
-            round_.save()
-        services.sync_current_round(subsidy, at=at)
+def apply_values(subsidy: Subsidy, values: dict, *, at: datetime.datetime, vocabulary=None) -> None:
+    """Write ``values`` (some of ``FIELD_LABELS``) onto the listing, validated by the model's ``clean()`` as
+    the admin validates it (a ``ValidationError``, or an ``IntegrityError`` from a database constraint, leaves
+    the caller's transaction to roll back), and reindex it once for search.
+
+    The database checks the constraints on write; ``full_clean`` would ask it once per constraint first."""
+    vocabulary = vocabulary or Vocabulary.load()
+    created = subsidy.pk is None
+    with versioning.one_bump():  # one content version bump and one reindex for the whole listing
+        for name, value in values.items():
+            if name == "organization":
+                subsidy.organization = vocabulary.organization(value)
+            elif name not in LINKS and name != "rounds":
+                setattr(subsidy, name, value)
+        subsidy.full_clean(validate_unique=False, validate_constraints=False)
+        subsidy.save()
+        for name in LINKS.keys() & values.keys():
+            getattr(subsidy, name).set([vocabulary.links[name][term] for term in values[name]])
+        if "rounds" in values:
+            if not created:
+                subsidy.rounds.all().delete()
+            rounds = []
+            for data in values["rounds"]:
+                round_ = Round(subsidy=subsidy, **data)
+                for name in ("accepts_from", "deadline", "project_end"):
+                    setattr(round_, name, _parse(data[name]))
+                round_.full_clean(validate_constraints=False)
+                rounds.append(round_)
+            Round.objects.bulk_create(rounds)
+            services.sync_current_round(subsidy, at=at, rounds=rounds)
+        search.reindex([subsidy.pk])
 
 
 def store_attachments(subsidy: Subsidy, attachments: list[records.Attachment]) -> None:
@@ -141,7 +157,7 @@ def store_attachments(subsidy: Subsidy, attachments: list[records.Attachment]) -
         row.save()
 
 
-def _new_listing(mapped: records.Mapped, *, at) -> Subsidy:
+def _new_listing(mapped: records.Mapped, *, at, vocabulary: Vocabulary) -> Subsidy:
     values = dict(mapped.values)
     title = values.get("title") or mapped.jgrants_id
     values["title"] = title
@@ -153,12 +169,14 @@ def _new_listing(mapped: records.Mapped, *, at) -> Subsidy:
         source_name=records.SOURCE_NAME,
         source_url=values.get("official_url", ""),
     )
-    apply_values(subsidy, values, at=at)
+    apply_values(subsidy, values, at=at, vocabulary=vocabulary)
     ImportBaseline.objects.create(subsidy=subsidy, values=mapped.values, record_hash=mapped.record_hash)
     return subsidy
 
 
-def import_one(mapped: records.Mapped, *, run: ImportRun, at: datetime.datetime) -> str:
+def import_one(
+    mapped: records.Mapped, *, run: ImportRun, at: datetime.datetime, vocabulary: Vocabulary
+) -> str:
     """``created``, ``pending`` or ``unchanged``. Call inside a transaction."""
     subsidy = (
         Subsidy.objects.select_for_update()
@@ -167,7 +185,7 @@ def import_one(mapped: records.Mapped, *, run: ImportRun, at: datetime.datetime)
         .first()
     )
     if subsidy is None:
-        subsidy = _new_listing(mapped, at=at)
+        subsidy = _new_listing(mapped, at=at, vocabulary=vocabulary)
         store_attachments(subsidy, mapped.attachments)
         return "created"
     baseline = ImportBaseline.objects.filter(subsidy=subsidy).first()
@@ -247,9 +265,15 @@ def import_files(paths, *, at: datetime.datetime, by=None, names=None) -> Import
             source = f"{source}（{mapped.jgrants_id}）"
             try:
                 with transaction.atomic():
-                    outcome = import_one(mapped, run=run, at=at)
-            except ValidationError as error:
-                note(source, "error", f"取り込めません: {_problems(error)}")
+                    outcome = import_one(mapped, run=run, at=at, vocabulary=vocabulary)
+            except (ValidationError, IntegrityError) as error:
+                vocabulary.organizations.clear()  # one created in the rolled-back transaction is gone
+                reason = (
+                    _problems(error)
+                    if isinstance(error, ValidationError)
+                    else f"データベースの制約（{error}）"
+                )
+                note(source, "error", f"取り込めません: {reason}")
                 run.failed += 1
                 continue
             for text in mapped.messages:

@@ -272,5 +272,17 @@ def map_record(record, *, regions: set[str], purposes: set[str], industries: set
     rounds = _rounds(record, messages)
     if rounds is not None:
         values["rounds"] = rounds
+    if "target_area_search" not in record and isinstance(record.get("workflow"), list):
+        # v2 moves the area into its rounds: the listing is available wherever one of its rounds is.
+        names = [
+            name
+            for item in record["workflow"]
+            if isinstance(item, dict)
+            for name in split(item.get("target_area_search"))
+        ]
+        unknown = sorted({name for name in names if name not in regions})
+        if unknown:
+            messages.append(f"地域「{'」「'.join(unknown)}」は語彙にないため、取り込みませんでした。")
+        values["regions"] = sorted({name for name in names if name in regions})
     attachments = _attachments(record, messages)
     return Mapped(jgrants_id, values, attachments, messages, record_hash(record))

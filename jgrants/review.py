@@ -11,7 +11,8 @@ A field whose listing value differs from the last import's (edited by hand since
 import datetime
 
 from django.contrib.admin.models import CHANGE, LogEntry
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 
 from subsidies.models import Subsidy
 
@@ -45,7 +46,10 @@ def decide(change: PendingChange, *, accept, by, at: datetime.datetime) -> list[
     accepted = [name for name in change.fields if name in set(accept)]
     rejected = [name for name in change.fields if name not in set(accept)]
     if accepted:
-        apply_values(subsidy, {name: change.fields[name]["new"] for name in accepted}, at=at)
+        try:
+            apply_values(subsidy, {name: change.fields[name]["new"] for name in accepted}, at=at)
+        except IntegrityError as error:
+            raise ValidationError(f"データベースの制約に合いません（{error}）。") from None
     baseline, _ = ImportBaseline.objects.get_or_create(subsidy=subsidy, defaults={"record_hash": ""})
     baseline.values |= {name: entry["new"] for name, entry in change.fields.items()}
     baseline.record_hash = change.record_hash

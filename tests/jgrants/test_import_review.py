@@ -69,6 +69,7 @@ def test_new_records_arrive_as_drafts_with_their_rounds_and_mapped_values():
     assert {p.name for p in subsidy.purposes.all()} == {"設備整備・IT導入をしたい", "新たな事業を行いたい"}
     assert {i.name for i in subsidy.industries.all()} == {"製造業", "情報通信業", "卸売業、小売業"}
     assert [r.name for r in subsidy.rounds.all()] == ["第19回", "第20回"]
+    assert [r.name for r in subsidy.regions.all()] == ["全国"]  # v2: from its rounds' areas
     # On 2026-12-04 the 第20回 is open (2026-12-01 0:00 to 2027-01-29 17:00 JST): the listing shows it.
     assert subsidy.round_name == "第20回"
     assert subsidy.deadline == jst(2027, 1, 29, 17, 0) and subsidy.deadline_has_time

@@ -184,3 +184,14 @@ def test_a_malformed_file_is_a_file_error(tmp_path, content):
 def test_the_same_record_has_the_same_hash_whatever_its_key_order():
     assert records.record_hash({"id": "a", "title": "t"}) == records.record_hash({"title": "t", "id": "a"})
     assert records.record_hash({"id": "a", "title": "t"}) != records.record_hash({"id": "a", "title": "u"})
+
+
+def test_v2_takes_the_listings_areas_from_its_rounds():
+    result = mapped(
+        workflow=[
+            {"id": "w1", "target_area_search": "東京都 / 神奈川県"},
+            {"id": "w2", "target_area_search": "東京都 / 火星"},
+        ]
+    )
+    assert result.values["regions"] == ["東京都", "神奈川県"]
+    assert any("火星" in message for message in result.messages)
