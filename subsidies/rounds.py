@@ -18,6 +18,8 @@ class RoundRow:
     area: str
     guidelines_url: str
     status: str
+    # The source's own words for the round's state (「受付終了」), shown beside the site's status.
+    source_status: str
     expected: bool
     current: bool
 
@@ -59,6 +61,7 @@ def history(rounds, *, at: datetime.datetime) -> RoundHistory:
             area=round_.area,
             guidelines_url=round_.guidelines_url,
             status=status_label(round_, at=at),
+            source_status=round_.source_status,
             expected=round_.is_expected,
             current=status == ApplicationStatus.OPEN,
         )

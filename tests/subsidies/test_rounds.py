@@ -148,6 +148,14 @@ def test_history_marks_the_open_round_and_has_no_next_line_while_one_is_open(pro
     assert history.next_round == ""
 
 
+def test_history_carries_the_sources_own_status_words(programme):
+    first = programme.rounds.get(name="第1回")
+    first.source_status = "受付終了"
+    first.save()
+    history = rounds.history(programme.rounds.all(), at=jst(2026, 4, 10, 9, 0))
+    assert (history.rows[0].status, history.rows[0].source_status) == ("募集終了", "受付終了")
+
+
 def test_history_names_the_next_round_or_says_none_is_announced(programme):
     between = rounds.history(programme.rounds.all(), at=jst(2026, 6, 10, 9, 0))
     assert between.next_round == "次回: 第3回 受付開始 2026年7月1日（水）、締切 2026年8月31日（月）"
