@@ -338,6 +338,11 @@ def test_editors_may_upload_and_review_and_visitors_may_not(client, django_user_
     assert client.get(reverse("admin:jgrants_importrun_upload")).status_code == 302  # to the login page
 
 
+def test_the_runs_list_links_to_the_upload_page(staff_client):
+    text = staff_client.get(reverse("admin:jgrants_importrun_changelist")).content.decode()
+    assert f'href="{reverse("admin:jgrants_importrun_upload")}"' in text and "ファイルを取り込む" in text
+
+
 def test_an_upload_without_files_says_so(staff_client):
     response = staff_client.post(reverse("admin:jgrants_importrun_upload"), {})
     assert (
