@@ -262,6 +262,7 @@ class SubsidyAdmin(admin.ModelAdmin):
                     "industries",
                     "target_types",
                     "target_description",
+                    "employee_band",
                 )
             },
         ),

@@ -97,6 +97,7 @@ def test_the_imported_draft_page_shows_jgrants_id_and_rounds(staff_client):
     assert "jGrants ID" in text and "SYNTH0000000000001" in text
     assert "第19回" in text and "2026年6月30日（火）17:00" in text
     assert "第20回" in text
+    assert "<dt>従業員数</dt>" in text and "300名以下" in text
     listing = staff_client.get(reverse("subsidies:list")).content.decode()
     assert '<span class="card__round">第20回</span>' in listing
 
