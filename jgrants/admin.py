@@ -202,7 +202,7 @@ class PendingChangeAdmin(admin.ModelAdmin):
                     request, f"反映できませんでした: {' '.join(error.messages)}", messages.ERROR
                 )
                 return redirect(request.path)
-            rejected = [name for name in change.fields if name not in applied]
+            rejected = [name for name in importing.in_order(change.fields) if name not in applied]
             self.message_user(
                 request,
                 f"反映しました: {review.labels(applied)}。反映しなかった項目: {review.labels(rejected)}。",
@@ -218,7 +218,7 @@ class PendingChangeAdmin(admin.ModelAdmin):
                 "hand_edited": name in flagged,
                 "accepted": name in change.accepted,
             }
-            for name, entry in change.fields.items()
+            for name, entry in ((name, change.fields[name]) for name in importing.in_order(change.fields))
         ]
         context = {
             **self.admin_site.each_context(request),

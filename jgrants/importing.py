@@ -36,6 +36,14 @@ FIELD_LABELS = {
     "industries": "業種",
     "rounds": "公募回",
 }
+FIELD_ORDER = {name: position for position, name in enumerate(FIELD_LABELS)}
+
+
+def in_order(names) -> list[str]:
+    """Field names in the review's order (``FIELD_LABELS``): PostgreSQL's jsonb keeps no key order."""
+    return sorted(names, key=lambda name: FIELD_ORDER.get(name, len(FIELD_ORDER)))
+
+
 LINKS = {"regions": Region, "purposes": Purpose, "industries": Industry}
 ROUND_FIELDS = (
     "jgrants_id",

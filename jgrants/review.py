@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 
 from subsidies.models import Subsidy
 
-from .importing import FIELD_LABELS, apply_values, current_values
+from .importing import FIELD_LABELS, apply_values, current_values, in_order
 from .models import ImportBaseline, PendingChange
 
 
@@ -32,7 +32,7 @@ def hand_edited(change: PendingChange, current: dict | None = None) -> set[str]:
 
 
 def labels(names) -> str:
-    return "、".join(FIELD_LABELS.get(name, name) for name in names) or "なし"
+    return "、".join(FIELD_LABELS.get(name, name) for name in in_order(names)) or "なし"
 
 
 @transaction.atomic
@@ -43,8 +43,8 @@ def decide(change: PendingChange, *, accept, by, at: datetime.datetime) -> list[
     if change.state != PendingChange.State.PENDING:
         raise ValueError("この変更はすでに対応済みです。")
     subsidy = Subsidy.objects.select_for_update().select_related("organization").get(pk=change.subsidy_id)
-    accepted = [name for name in change.fields if name in set(accept)]
-    rejected = [name for name in change.fields if name not in set(accept)]
+    accepted = [name for name in in_order(change.fields) if name in set(accept)]
+    rejected = [name for name in in_order(change.fields) if name not in set(accept)]
     if accepted:
         try:
             apply_values(subsidy, {name: change.fields[name]["new"] for name in accepted}, at=at)
