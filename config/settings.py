@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django_filters",
     "axes",
     "subsidies",
+    "jgrants",
     "checklists",
     "comparisons",
     "assistant",
@@ -246,6 +247,10 @@ STORAGES = {
         )
     },
 }
+
+# Files the site keeps (jGrants 公募要領 PDFs): served by the web server, not by Django.
+MEDIA_URL = "media/"
+MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 # Lossless dumps for backups and moves: ``dumpdata --format exact-json`` (see config/exact_json.py).

@@ -34,6 +34,7 @@ from .models import (
     Purpose,
     Region,
     RequiredDocument,
+    Round,
     Subsidy,
     SubsidyExpense,
     TargetType,
@@ -142,6 +143,21 @@ class ApplicationStepInline(admin.TabularInline):
     fields = ("order", "title", "description")
     formfield_overrides = _short_textarea(2)
     extra = 0
+
+
+class RoundInline(admin.StackedInline):
+    model = Round
+    fields = (
+        ("order", "name", "source_status"),
+        ("accepts_from", "accepts_from_has_time", "accepts_from_expected"),
+        ("deadline", "deadline_has_time", "deadline_expected"),
+        ("project_end", "project_end_has_time"),
+        "area",
+        "guidelines_url",
+        "jgrants_id",
+    )
+    extra = 0
+    verbose_name_plural = "公募回（現在または次の回の日付が、この掲載の受付期間になります）"
 
 
 class FAQInline(admin.StackedInline):
@@ -294,6 +310,7 @@ class SubsidyAdmin(admin.ModelAdmin):
                     "industries",
                     "target_types",
                     "target_description",
+                    "employee_band",
                 )
             },
         ),
@@ -328,7 +345,16 @@ class SubsidyAdmin(admin.ModelAdmin):
         ("本文", {"fields": ("body",)}),
         (
             "問い合わせ・公式情報",
-            {"fields": ("official_url", "contact_name", "contact_phone", "contact_email", "contact_url")},
+            {
+                "fields": (
+                    "official_url",
+                    "jgrants_id",
+                    "contact_name",
+                    "contact_phone",
+                    "contact_email",
+                    "contact_url",
+                )
+            },
         ),
         (
             "情報ソース・確認",
@@ -355,6 +381,7 @@ class SubsidyAdmin(admin.ModelAdmin):
         RequiredDocumentInline,
         ApplicationStepInline,
         FAQInline,
+        RoundInline,
     )
     save_on_top = True
 
@@ -434,6 +461,17 @@ class SubsidyAdmin(admin.ModelAdmin):
         return format_html(
             '<a href="{}">{}件</a>', broken_links_url(subsidy__id__exact=obj.pk), obj.broken_links
         )
+
+    def get_readonly_fields(self, request, obj=None):
+        """A listing with rounds takes its acceptance period from them (``services.sync_current_round``)."""
+        fields = super().get_readonly_fields(request, obj)
+        if obj is not None and obj.rounds.exists():
+            fields = (*fields, *Round.PERIOD_FIELDS)
+        return fields
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        services.sync_current_round(form.instance, at=clock.now())
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

@@ -113,10 +113,13 @@ def page(request: HttpRequest, row: PageRow, *, now: datetime.datetime, cached: 
         subsidy = get_object_or_404(Subsidy.objects.select_related("organization"), pk=row.pk)
         subsidy.content_version = row.token
         expiry.shows(subsidy)
+        parts = detail_parts(subsidy)
+        for round_ in parts.rounds:  # the round history shows each round's status
+            expiry.not_after(round_.next_status_change(after=now))
         slots = fragments.Slots(*SLOTS)
         context = {
             "subsidy": subsidy,
-            "parts": detail_parts(subsidy),
+            "parts": parts,
             "now": now,
             "views": slots["views"],
             # Overrides the context processor's nonce: the request's own is filled in per request.

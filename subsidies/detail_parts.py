@@ -24,7 +24,7 @@ from django.utils.text import Truncator
 from . import calendar, structured_data, versioning
 from .faq import QA, generated_faqs
 from .formatting import format_deadline
-from .models import Region, Subsidy, SubsidyExpense
+from .models import Region, Round, Subsidy, SubsidyExpense
 from .rendering import Article, render_article, web_url
 
 CACHE_VERSION = 2
@@ -40,6 +40,7 @@ RELATED = (
     "documents",
     "steps",
     "faqs",
+    "rounds",
 )
 
 # The flow shown when staff have not entered the listing's own steps.
@@ -86,6 +87,8 @@ class DetailParts:
     breadcrumbs: tuple[tuple[str, str], ...]
     json_ld: str
     google_calendar_url: str
+    # The rounds (公募回), oldest first: their statuses follow the clock, so the page renders them per request.
+    rounds: tuple[Round, ...] = ()
     # Whole sections of the page, rendered once from their fragments (templates/subsidies/_detail_NAME.html).
     sections: dict[str, SafeString] = dataclasses.field(default_factory=dict)
 
@@ -180,6 +183,7 @@ def build_parts(subsidy: Subsidy) -> DetailParts:
         breadcrumbs=breadcrumbs,
         json_ld=structured_data.script_json(json_ld),
         google_calendar_url=_google_calendar_url(subsidy, url),
+        rounds=tuple(subsidy.rounds.all()),
     )
     sections = {
         name: render_to_string(f"subsidies/_detail_{name}.html", {"subsidy": subsidy, "parts": parts})

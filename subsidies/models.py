@@ -159,6 +159,19 @@ class ExpenseCategory(Taxonomy):
         verbose_name_plural = "経費区分"
 
 
+class EmployeeBand(models.TextChoices):
+    """従業員数: jGrants' 8 values (``target_number_of_employees``), the shared vocabulary itself."""
+
+    ANY = "従業員数の制約なし", "従業員数の制約なし"
+    UP_TO_5 = "5名以下", "5名以下"
+    UP_TO_20 = "20名以下", "20名以下"
+    UP_TO_50 = "50名以下", "50名以下"
+    UP_TO_100 = "100名以下", "100名以下"
+    UP_TO_300 = "300名以下", "300名以下"
+    UP_TO_900 = "900名以下", "900名以下"
+    FROM_901 = "901名以上", "901名以上"
+
+
 class ApplicationStatus(models.TextChoices):
     UPCOMING = "upcoming", "募集予定"
     OPEN = "open", "募集中"
@@ -182,6 +195,45 @@ VERIFICATION_STATES = (("unverified", "未確認"), ("stale", f"要再確認（{
 
 # Words in a deadline note that say its dates are an estimate, not an announcement.
 ESTIMATE_WORDS = re.compile("想定|見込み")
+
+
+def period_status(accepts_from, deadline, *, rolling: bool, at: datetime.datetime) -> ApplicationStatus:
+    """The status of one acceptance period at ``at``: the rule ``SubsidyQuerySet.status_q`` states in SQL.
+    A listing's (``Subsidy.status``) and a round's (``Round.status``) are both this."""
+    if accepts_from and at < accepts_from:
+        return ApplicationStatus.UPCOMING
+    if rolling:
+        return ApplicationStatus.OPEN
+    if deadline is None:
+        return ApplicationStatus.UNKNOWN
+    if deadline < at:
+        return ApplicationStatus.CLOSED
+    return ApplicationStatus.OPEN
+
+
+def next_period_change(accepts_from, deadline, *, rolling: bool, after: datetime.datetime):
+    """The first moment later than ``after`` at which ``period_status`` is different, or None."""
+    if accepts_from and after < accepts_from:
+        return accepts_from
+    if not rolling and deadline and after <= deadline:
+        return deadline + datetime.timedelta(microseconds=1)
+    return None
+
+
+def clean_period(period, errors: dict) -> None:
+    """The date rules a listing and a round share: a date-only deadline is the end of its JST day and a
+    date-only start is 0:00; the deadline comes after the start; an expected (予定) date needs a date."""
+    if period.deadline and not period.deadline_has_time:
+        # The source gives a date only: the whole day (JST) is the acceptance period's last day.
+        period.deadline = end_of_day(jst_date(period.deadline))
+    if period.accepts_from and not period.accepts_from_has_time:
+        period.accepts_from = start_of_day(jst_date(period.accepts_from))
+    if period.accepts_from and period.deadline and period.deadline <= period.accepts_from:
+        errors["deadline"] = "申請締切は受付開始より後の日時にしてください。"
+    if period.deadline_expected and not period.deadline:
+        errors["deadline_expected"] = "予定の締切には、見込みの日付（月がわかる日付）を入れてください。"
+    if period.accepts_from_expected and not period.accepts_from:
+        errors["accepts_from_expected"] = "予定の受付開始には、見込みの日付を入れてください。"
 
 
 class SubsidyQuerySet(models.QuerySet):
@@ -351,6 +403,9 @@ class Subsidy(models.Model):
     target_description = models.TextField(
         "対象事業者", blank=True, help_text="公募要領に書かれた対象者の説明。"
     )
+    employee_band = models.CharField(
+        "従業員数", max_length=20, choices=EmployeeBand.choices, blank=True, help_text="Jグランツの区分。"
+    )
 
     max_amount = models.PositiveBigIntegerField(
         "最大支給額（円）",
@@ -433,6 +488,19 @@ class Subsidy(models.Model):
     )
 
     official_url = models.URLField("公式ページ", max_length=500, blank=True)
+    round_name = models.CharField(
+        "現在の公募回",
+        max_length=100,
+        blank=True,
+        editable=False,
+        help_text="公募回があるとき、その現在（または次）の回の名称。受付期間と同じく公募回から写します。",
+    )
+    jgrants_id = models.CharField(
+        "jGrants ID",
+        max_length=18,
+        blank=True,
+        help_text="Jグランツ（補助金情報取得API）のレコード ID。取り込みはこの ID で掲載と対応づけます。",
+    )
     contact_name = models.CharField("問い合わせ窓口", max_length=200, blank=True)
     contact_phone = models.CharField("電話番号", max_length=50, blank=True)
     contact_email = models.EmailField("メールアドレス", blank=True)
@@ -519,6 +587,9 @@ class Subsidy(models.Model):
                 condition=Q(accepts_from_expected=False) | Q(accepts_from__isnull=False),
                 name="subsidy_expected_start_has_a_date",
             ),
+            models.UniqueConstraint(
+                fields=["jgrants_id"], condition=~Q(jgrants_id=""), name="subsidy_jgrants_id_unique"
+            ),
         ]
         indexes = [
             models.Index(fields=["state", "deadline"], name="subsidy_state_deadline_idx"),
@@ -538,21 +609,11 @@ class Subsidy(models.Model):
         errors = {}
         if self.state == self.State.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()  # published here, now (the form may leave it empty)
-        if self.deadline and not self.deadline_has_time:
-            # The source gives a date only: the whole day (JST) is the acceptance period's last day.
-            self.deadline = end_of_day(jst_date(self.deadline))
-        if self.accepts_from and not self.accepts_from_has_time:
-            self.accepts_from = start_of_day(jst_date(self.accepts_from))
-        if self.accepts_from and self.deadline and self.deadline <= self.accepts_from:
-            errors["deadline"] = "申請締切は受付開始より後の日時にしてください。"
+        clean_period(self, errors)
         if self.rolling and self.deadline:
             errors["rolling"] = (
                 "随時受付の補助金には締切を入れないでください（締切の補足に「予算に達し次第終了」など）。"
             )
-        if self.deadline_expected and not self.deadline:
-            errors["deadline_expected"] = "予定の締切には、見込みの日付（月がわかる日付）を入れてください。"
-        if self.accepts_from_expected and not self.accepts_from:
-            errors["accepts_from_expected"] = "予定の受付開始には、見込みの日付を入れてください。"
         if (
             ESTIMATE_WORDS.search(self.deadline_note)
             and (self.deadline or self.accepts_from)
@@ -616,15 +677,7 @@ class Subsidy(models.Model):
 
     # Rules for one listing, evaluated at a moment passed in. The querysets above say the same in SQL.
     def status(self, *, at: datetime.datetime) -> ApplicationStatus:
-        if self.accepts_from and at < self.accepts_from:
-            return ApplicationStatus.UPCOMING
-        if self.rolling:
-            return ApplicationStatus.OPEN
-        if self.deadline is None:
-            return ApplicationStatus.UNKNOWN
-        if self.deadline < at:
-            return ApplicationStatus.CLOSED
-        return ApplicationStatus.OPEN
+        return period_status(self.accepts_from, self.deadline, rolling=self.rolling, at=at)
 
     @property
     def is_roundup(self) -> bool:
@@ -651,11 +704,7 @@ class Subsidy(models.Model):
         募集予定 becomes 募集中 (or 受付期間未定) at ``accepts_from`` itself; 募集中 becomes 募集終了 one
         microsecond after the deadline (the deadline moment is still open). Rolling or undated never changes.
         """
-        if self.accepts_from and after < self.accepts_from:
-            return self.accepts_from
-        if not self.rolling and self.deadline and after <= self.deadline:
-            return self.deadline + datetime.timedelta(microseconds=1)
-        return None
+        return next_period_change(self.accepts_from, self.deadline, rolling=self.rolling, after=after)
 
     def urgency(self, *, on: datetime.datetime) -> int | None:
         """The tightest urgency threshold (3, 7, 14 or 30 days) an announced deadline falls within, or None."""
@@ -765,6 +814,94 @@ class FAQ(SubsidyChild):
 
     def __str__(self) -> str:
         return self.question
+
+
+class Round(models.Model):
+    """A funding round (公募回) of a subsidy: its own acceptance period, project end and area.
+
+    The listing's own dates are those of its current or next round, copied by ``services.sync_current_round``
+    (see the README's 「公募回」): the status rule reads the listing's columns only.
+    """
+
+    subsidy = models.ForeignKey(
+        Subsidy, verbose_name="補助金", on_delete=models.CASCADE, related_name="rounds"
+    )
+    name = models.CharField(
+        "回", max_length=100, blank=True, help_text="公表どおりに。例: 「第19回」「2026年度」"
+    )
+    order = models.PositiveSmallIntegerField("表示順", default=0, help_text="古い回から順に。")
+    accepts_from = models.DateTimeField("受付開始", null=True, blank=True)
+    accepts_from_has_time = models.BooleanField("受付開始の時刻が公表されている", default=False)
+    accepts_from_expected = models.BooleanField("受付開始は予定（未発表）", default=False)
+    deadline = models.DateTimeField("申請締切", null=True, blank=True)
+    deadline_has_time = models.BooleanField("締切の時刻が公表されている", default=False)
+    deadline_expected = models.BooleanField("締切は予定（未発表）", default=False)
+    project_end = models.DateTimeField("事業完了期限", null=True, blank=True)
+    project_end_has_time = models.BooleanField("事業完了期限の時刻が公表されている", default=False)
+    area = models.CharField("対象地域（この回）", max_length=1000, blank=True)
+    guidelines_url = models.URLField("公募要領", max_length=500, blank=True)
+    source_status = models.CharField(
+        "出典の受付状況",
+        max_length=100,
+        blank=True,
+        help_text="出典に書かれた状況をそのまま（例: 「受付終了」）。",
+    )
+    jgrants_id = models.CharField("jGrants 公募回 ID", max_length=18, blank=True)
+
+    # A round is never 随時: ``formatting.format_deadline`` reads a round like a listing.
+    rolling = False
+
+    class Meta:
+        verbose_name = "公募回"
+        verbose_name_plural = "公募回"
+        ordering = ["order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(accepts_from__isnull=True)
+                | Q(deadline__isnull=True)
+                | Q(deadline__gt=F("accepts_from")),
+                name="round_deadline_after_accepts_from",
+            ),
+            models.CheckConstraint(
+                condition=Q(deadline_expected=False) | Q(deadline__isnull=False),
+                name="round_expected_deadline_has_a_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(accepts_from_expected=False) | Q(accepts_from__isnull=False),
+                name="round_expected_start_has_a_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name or "公募回"
+
+    def clean(self):
+        errors = {}
+        clean_period(self, errors)
+        if self.project_end and not self.project_end_has_time:
+            self.project_end = end_of_day(jst_date(self.project_end))
+        if errors:
+            raise ValidationError(errors)
+
+    def status(self, *, at: datetime.datetime) -> ApplicationStatus:
+        return period_status(self.accepts_from, self.deadline, rolling=False, at=at)
+
+    def next_status_change(self, *, after: datetime.datetime) -> datetime.datetime | None:
+        return next_period_change(self.accepts_from, self.deadline, rolling=False, after=after)
+
+    @property
+    def is_expected(self) -> bool:
+        return self.accepts_from_expected or self.deadline_expected
+
+    # The listing's columns that mirror its current round (``services.sync_current_round``).
+    PERIOD_FIELDS = (
+        "accepts_from",
+        "accepts_from_has_time",
+        "accepts_from_expected",
+        "deadline",
+        "deadline_has_time",
+        "deadline_expected",
+    )
 
 
 class ContentVersion(models.Model):

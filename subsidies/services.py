@@ -11,7 +11,7 @@ from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 
-from .models import Subsidy
+from .models import STATUS_RANK, ApplicationStatus, Round, Subsidy
 from .rendering import web_url
 
 
@@ -64,4 +64,50 @@ def subsidy_mark_verified(*, subsidy: Subsidy, by: AbstractBaseUser, on: datetim
     subsidy.verified_on, subsidy.verified_by, subsidy.verified_source_url = on, by, url
     subsidy.save(update_fields=["verified_on", "verified_by", "verified_source_url", "updated_at"])
     _record(subsidy=subsidy, by=by, message=f"公式情報（{url}）と照合しました（確認日 {on:%Y-%m-%d}）。")
+    return True
+
+
+# The listing's columns that mirror its current round.
+ROUND_MIRROR = (*Round.PERIOD_FIELDS, "round_name")
+
+
+def current_round(rounds, *, at: datetime.datetime) -> Round | None:
+    """The round a listing shows at ``at``: an open one (the earliest deadline), else the next to open (the
+    earliest start), else one whose period is not known yet (the last), else the last to close. The same
+    ranking as the listing's statuses (``STATUS_RANK``)."""
+
+    def rank(round_: Round):
+        status = round_.status(at=at)
+        if status == ApplicationStatus.OPEN:
+            tie = round_.deadline.timestamp()
+        elif status == ApplicationStatus.UPCOMING:
+            tie = round_.accepts_from.timestamp()
+        elif status == ApplicationStatus.UNKNOWN:
+            tie = -round_.order - (round_.pk or 0) / 1e9
+        else:
+            tie = -round_.deadline.timestamp()
+        return STATUS_RANK[status], tie
+
+    return min(rounds, key=rank, default=None)
+
+
+def sync_current_round(subsidy: Subsidy, *, at: datetime.datetime, rounds=None) -> bool:
+    """Copy the current or next round's dates (and name) onto the listing's own columns, which the status
+    rule, its SQL and the listing index read. The one place those columns follow the rounds: called after a
+    round is saved or deleted in the admin, by the import, and by ``manage.py sync_rounds`` (daily, for the
+    roll-over when a round passes). A listing without rounds, or a 随時 one, keeps its own dates.
+    Returns whether the listing changed."""
+    if subsidy.rolling:
+        return False
+    rounds = list(subsidy.rounds.all()) if rounds is None else rounds
+    current = current_round(rounds, at=at)
+    if current is None:
+        return False
+    values = {field: getattr(current, field) for field in Round.PERIOD_FIELDS}
+    values["round_name"] = current.name
+    if all(getattr(subsidy, field) == value for field, value in values.items()):
+        return False
+    for field, value in values.items():
+        setattr(subsidy, field, value)
+    subsidy.save(update_fields=[*ROUND_MIRROR, "updated_at"])
     return True

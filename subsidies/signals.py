@@ -2,7 +2,8 @@
 
 - The search index (``search.reindex``) follows every save or delete of a listing, its indexed parts and its
   organiser. Fixture loading (``raw``) is left to our ``loaddata`` command, which reindexes once at its end
-  instead of once per row.
+  instead of once per row; inside ``versioning.one_bump()`` (``loaddata``, each record of a jGrants import)
+  the caller reindexes what it wrote once, at its end.
 - ``Subsidy.updated_at`` is touched when a child row changes, because the detail page caches per-listing parts
   under it (see ``detail_parts.py``). Fixture loading (``raw``) keeps the dates the fixture states.
   Many-to-many links (地域, 対象事業者の種別) are not watched: ``loaddata`` sets them without a ``raw`` flag, so a
@@ -32,12 +33,21 @@ from .models import (
     Purpose,
     Region,
     RequiredDocument,
+    Round,
     Subsidy,
     SubsidyExpense,
     TargetType,
 )
 
-CHILDREN = (EligibilityRequirement, Eligibility, SubsidyExpense, RequiredDocument, ApplicationStep, FAQ)
+CHILDREN = (
+    EligibilityRequirement,
+    Eligibility,
+    SubsidyExpense,
+    RequiredDocument,
+    ApplicationStep,
+    FAQ,
+    Round,
+)
 INDEXED_CHILDREN = (SubsidyExpense, RequiredDocument, FAQ)
 # Everything whose values a public page shows: a save or delete of any of these bumps the content version.
 SHOWN = (Subsidy, *CHILDREN, Organization, Region, Purpose, Industry, TargetType, ExpenseCategory)
@@ -64,13 +74,19 @@ def child_changed(sender, instance, raw=False, origin=None, **kwargs):
 
 
 def reindex_subsidy(sender, instance, raw=False, **kwargs):
-    if not raw:
+    # Inside ``versioning.one_bump`` (a fixture load, one imported jGrants record) the caller reindexes once.
+    if not raw and not versioning.collecting():
         search.reindex([instance.pk])
 
 
 def reindex_parent(sender, instance, raw=False, origin=None, **kwargs):
     # In a cascade the listing's own entry is already gone; reindexing would bring it back without its listing.
-    if not raw and not _listing_deleted(origin) and Subsidy.objects.filter(pk=instance.subsidy_id).exists():
+    if (
+        not raw
+        and not versioning.collecting()
+        and not _listing_deleted(origin)
+        and Subsidy.objects.filter(pk=instance.subsidy_id).exists()
+    ):
         search.reindex([instance.subsidy_id])
 
 

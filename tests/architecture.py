@@ -22,6 +22,7 @@ LAYERS = {
     "assistant": 1,
     "matching": 1,
     "alerts": 1,
+    "jgrants": 1,
     "config": 2,
     "benchmarks": 3,
 }

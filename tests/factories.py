@@ -14,6 +14,7 @@ from subsidies.models import (
     Purpose,
     Region,
     RequiredDocument,
+    Round,
     Subsidy,
     SubsidyExpense,
     TargetType,
@@ -123,6 +124,7 @@ def add_children(subsidy: Subsidy, count: int) -> None:
         ApplicationStep.objects.create(subsidy=subsidy, title=f"手順{i}", order=i)
         FAQ.objects.create(subsidy=subsidy, question=f"質問{i}？", answer=f"回答{i}。", order=i)
         EligibilityRequirement.objects.create(subsidy=subsidy, text=f"要件{i}", order=i)
+        Round.objects.create(subsidy=subsidy, name=f"第{i + 1}回", order=i, deadline=jst(2025, 3, 31 - i))
         subsidy.regions.add(make_region())
         subsidy.purposes.add(make_purpose())
         subsidy.target_types.add(make_target_type())

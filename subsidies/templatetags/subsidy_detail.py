@@ -3,6 +3,7 @@
 from django import template
 
 from subsidies import freshness, rendering
+from subsidies import rounds as rounds_module
 
 register = template.Library()
 
@@ -30,3 +31,9 @@ def percent(value) -> str:
 
 
 register.filter("web_url", rendering.web_url)
+
+
+@register.simple_tag
+def round_history(rounds, moment):
+    """The rounds (公募回) as they read at ``moment`` (``subsidies.rounds.history``)."""
+    return rounds_module.history(rounds, at=moment)

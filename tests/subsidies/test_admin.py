@@ -27,10 +27,12 @@ from subsidies.models import (
     EligibilityRequirement,
     Organization,
     RequiredDocument,
+    Round,
     Subsidy,
     SubsidyExpense,
 )
 from tests.factories import (
+    jst,
     make_expense_category,
     make_organization,
     make_purpose,
@@ -39,7 +41,7 @@ from tests.factories import (
     make_target_type,
 )
 
-INLINE_PREFIXES = ("requirements", "expenses", "documents", "steps", "faqs")
+INLINE_PREFIXES = ("requirements", "expenses", "documents", "steps", "faqs", "rounds")
 TAXONOMY_MODELS = ("region", "organization", "purpose", "industry", "targettype", "expensecategory")
 
 
@@ -60,6 +62,7 @@ def add_parts(subsidy: Subsidy, count: int) -> None:
         RequiredDocument.objects.create(subsidy=subsidy, name=f"書類{i}", order=i)
         ApplicationStep.objects.create(subsidy=subsidy, title=f"手順{i}", order=i)
         FAQ.objects.create(subsidy=subsidy, question=f"質問{i}？", answer=f"回答{i}。", order=i)
+        Round.objects.create(subsidy=subsidy, name=f"第{i + 1}回", order=i, deadline=jst(2025, 3, 31 - i))
         subsidy.regions.add(make_short_region())
         subsidy.purposes.add(make_purpose())
         subsidy.target_types.add(make_target_type())
@@ -117,6 +120,7 @@ def fields_of(subsidy: Subsidy) -> dict:
             "review_period_note",
             "body",
             "official_url",
+            "jgrants_id",
             "contact_name",
             "contact_phone",
             "contact_email",

@@ -575,10 +575,10 @@ def test_query_count_is_constant_with_many_related_rows(client, at, django_asser
     url = subsidy.get_absolute_url()
     listing_index.current()  # built by whichever page asks first after a change (+6 queries)
     # Cold cache, a new browser: the page's row (with the content version), read by the UPDATE that counts the
-    # view; the listing; its regions, target types, expenses, documents, steps and FAQs (shared by every
-    # section); the checklist's requirements and shared items; the similar table's purposes and ranking
+    # view; the listing; its regions, target types, expenses, documents, steps, FAQs and rounds (shared by
+    # every section); the checklist's requirements and shared items; the similar table's purposes and ranking
     # (the content version and the region table; nothing similar here).
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         client.get(url, headers={"user-agent": BROWSER})
     # Warm cache, a browser already counted: the page's row only (a SELECT).
     with django_assert_num_queries(1):
@@ -593,7 +593,7 @@ def test_query_count_is_the_same_for_a_listing_with_few_rows(client, at, django_
     subsidy = make_subsidy()
     add_children(subsidy, 1)
     listing_index.current()
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         client.get(subsidy.get_absolute_url(), headers={"user-agent": BROWSER})
 
 
@@ -606,13 +606,13 @@ def test_query_count_with_similar_listings_and_after_an_edit(client, at, django_
     url = subsidy.get_absolute_url()
     listing_index.current()
     # Cold: as above, and the similar rows with their regions, purposes, target types and expenses.
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(19):
         client.get(url, headers={"user-agent": BROWSER})
     with django_assert_num_queries(1):
         client.get(url, headers={"user-agent": BROWSER})
     # Another listing's edit: all but the similar ranking (cached per listing version and JST hour) is rebuilt.
     others[0].save()
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(17):
         client.get(url, headers={"user-agent": BROWSER})
 
 

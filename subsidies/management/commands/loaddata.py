@@ -1,7 +1,7 @@
 """Django's ``loaddata``, through the same validation staff use, then one rebuild of the search index and one
 bump of the content version.
 
-Each listing in a fixture is checked by ``Subsidy.full_clean()`` before it is written, exactly as the admin
+Each listing and round (公募回) in a fixture is checked by ``Subsidy.full_clean()`` before it is written, exactly as the admin
 checks a staff member's form: an expected date without its 予定 flag, a 確認日 without the person who checked,
 a title whose amount contradicts the structured amount, are refused, and nothing of the file is loaded. What a
 fixture does not carry is what this site measures itself: ``created_at``/``updated_at`` (their defaults, the
@@ -19,10 +19,10 @@ from django.core.management.commands import loaddata
 from django.db.models.signals import pre_save
 
 from subsidies import search, versioning
-from subsidies.models import Subsidy
+from subsidies.models import Round, Subsidy
 
 
-def validate_listing(sender, instance: Subsidy, raw=False, **kwargs):
+def validate_listing(sender, instance, raw=False, **kwargs):
     if not raw:
         return
     try:
@@ -32,7 +32,7 @@ def validate_listing(sender, instance: Subsidy, raw=False, **kwargs):
             f"{field}: {' '.join(messages)}" for field, messages in error.message_dict.items()
         )
         raise CommandError(
-            f"補助金 {instance.pk}「{instance.title[:40]}」を読み込めません: {problems}"
+            f"{instance._meta.verbose_name} {instance.pk}「{str(instance)[:40]}」を読み込めません: {problems}"
         ) from None
 
 
@@ -41,6 +41,7 @@ class Command(loaddata.Command):
         # The one bump comes after the search index is rebuilt: nothing may cache keyword results of the new
         # version computed from the old entries.
         pre_save.connect(validate_listing, sender=Subsidy, dispatch_uid="loaddata-validate-listing")
+        pre_save.connect(validate_listing, sender=Round, dispatch_uid="loaddata-validate-round")
         try:
             with versioning.one_bump():
                 super().handle(*fixture_labels, **options)
@@ -48,3 +49,4 @@ class Command(loaddata.Command):
                     search.reindex_all()
         finally:
             pre_save.disconnect(sender=Subsidy, dispatch_uid="loaddata-validate-listing")
+            pre_save.disconnect(sender=Round, dispatch_uid="loaddata-validate-round")
