@@ -3,9 +3,8 @@
 ``SOURCES`` is the one list of places a listing's URLs come from. Everything else — which rows exist, which
 are pruned when staff change a URL, which URLs are due, the admin's 「リンク切れ」 — derives from it. A source
 has ``occurrences(subsidy_ids=None)`` yielding (listing id, ``LinkCheck.Field`` value, url), a ``model`` whose
-saves change those URLs and ``subsidy_id(instance)``. A funding round's 公募要領 URL is one more entry: a source
-whose model is the round, yielding (round's listing, ``"round_guideline"``, its URL), plus that value in
-``LinkCheck.Field``.
+saves change those URLs and ``subsidy_id(instance)``. A funding round's 公募要領 URL is one more entry
+(``RoundGuidelines``: the round's listing, ``"round_guidelines"``, its URL).
 
 The network side is ``link_checker.py``; ``manage.py check_links`` joins the two.
 """
@@ -18,7 +17,7 @@ from django.db import models, transaction
 from django.db.models import Max, Min
 
 from .link_checker import Outcome, is_checkable
-from .models import LinkCheck, Subsidy
+from .models import LinkCheck, Round, Subsidy
 
 
 @dataclasses.dataclass(frozen=True)
@@ -42,9 +41,28 @@ class SubsidyURLFields:
         return instance.pk
 
 
+@dataclasses.dataclass(frozen=True)
+class RoundGuidelines:
+    """The 公募要領 URL of each of a listing's funding rounds (公募回), read in one query."""
+
+    model: type[models.Model] = Round
+
+    def occurrences(self, subsidy_ids: Iterable[int] | None = None) -> Iterator[tuple[int, str, str]]:
+        rows = Round.objects.order_by().exclude(guidelines_url="")
+        if subsidy_ids is not None:
+            rows = rows.filter(subsidy_id__in=list(subsidy_ids))
+        for subsidy_id, url in rows.values_list("subsidy_id", "guidelines_url").iterator(chunk_size=2000):
+            yield subsidy_id, LinkCheck.Field.ROUND_GUIDELINES, url
+
+    @staticmethod
+    def subsidy_id(instance: Round) -> int:
+        return instance.subsidy_id
+
+
 # Where a listing's URLs come from: each source yields (listing id, LinkCheck.Field value, url).
 SOURCES = (
     SubsidyURLFields((LinkCheck.Field.OFFICIAL_URL, LinkCheck.Field.SOURCE_URL, LinkCheck.Field.CONTACT_URL)),
+    RoundGuidelines(),
 )
 
 Place = tuple[int, str, str]  # (listing id, field, url)

@@ -969,6 +969,7 @@ class LinkCheck(models.Model):
         OFFICIAL_URL = "official_url", "公式ページ"
         SOURCE_URL = "source_url", "情報ソース"
         CONTACT_URL = "contact_url", "問い合わせページ"
+        ROUND_GUIDELINES = "round_guidelines", "公募要領（公募回）"
 
     class Result(models.TextChoices):
         UNCHECKED = "unchecked", "未確認"

@@ -366,3 +366,23 @@ def test_an_outcome_is_broken_without_an_answer_or_with_an_error_status():
     assert not link_checker.Outcome("u", status_code=399).broken
     assert link_checker.Outcome("u", status_code=400).broken
     assert link_checker.Outcome("u", error="タイムアウト（1秒）").broken
+
+
+@pytest.mark.django_db
+def test_a_rounds_guidelines_url_is_checked_and_forgotten_when_staff_replace_it(httpserver):
+    from subsidies.models import Round
+
+    httpserver.expect_request("/youryou.pdf").respond_with_data("gone", status=404)
+    subsidy = make_subsidy(official_url="", source_url="", contact_url="")
+    round_ = Round.objects.create(
+        subsidy=subsidy, name="第19回", guidelines_url=httpserver.url_for("/youryou.pdf")
+    )
+
+    status, _ = run("-v", "0")
+
+    check = check_of(subsidy, LinkCheck.Field.ROUND_GUIDELINES)
+    assert status == 1
+    assert (check.result, check.status_code, check.url) == ("broken", 404, round_.guidelines_url)
+    round_.guidelines_url = "https://www.example.go.jp/new.pdf"
+    round_.save()
+    assert not LinkCheck.objects.filter(subsidy=subsidy).exists()  # no stale 「リンク切れ」 for the old URL
