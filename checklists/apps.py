@@ -5,8 +5,12 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 class ChecklistsConfig(AppConfig):
     name = "checklists"
     verbose_name = "申請前チェックリスト"
-    # The checklist section of the detail page, after the article (subsidies/hooks.py).
-    subsidy_sections = {"detail:after-article": ["checklists/_detail_section.html"]}
+    # The checklist section of the detail page, after the article, and a link to it among the summary's actions
+    # (subsidies/hooks.py).
+    subsidy_sections = {
+        "detail:actions": ["checklists/_detail_action.html"],
+        "detail:after-article": ["checklists/_detail_section.html"],
+    }
 
     def ready(self):
         from subsidies import versioning

@@ -11,7 +11,7 @@ class ComparisonsConfig(AppConfig):
     subsidy_sections = {
         "page:head": ["comparisons/_head.html"],
         "page:scripts": ["comparisons/_scripts.html"],
-        "detail:figures": ["comparisons/_compare_button_section.html"],
+        "detail:actions": ["comparisons/_compare_button_section.html"],
         "detail:after-article": ["comparisons/_similar_section.html"],
         "card": ["comparisons/_compare_button_section.html"],
     }

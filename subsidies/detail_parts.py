@@ -25,9 +25,9 @@ from . import calendar, structured_data, versioning
 from .faq import QA, generated_faqs
 from .formatting import format_deadline
 from .models import Region, Round, Subsidy, SubsidyExpense
-from .rendering import Article, render_article, web_url
+from .rendering import Article, normalized, render_article, web_url
 
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 # Changes that send no signal (``QuerySet.update``, raw SQL) reach the cached parts within this time.
 CACHE_TIMEOUT = 60 * 60
 
@@ -89,6 +89,17 @@ class DetailParts:
     google_calendar_url: str
     # The rounds (公募回), oldest first: their statuses follow the clock, so the page renders them per request.
     rounds: tuple[Round, ...] = ()
+
+    @property
+    def faq_items(self) -> tuple[tuple[QA, str], ...]:
+        """Each FAQ with the id it carries: a question taken out of the article keeps its heading's id there."""
+        return tuple((qa, self.article.moved.get(normalized(qa.question), "")) for qa in self.faqs)
+
+    @property
+    def guidelines(self) -> Round | None:
+        """The latest round with a 公募要領 URL (the summary's 公募要領 button names that round)."""
+        return next((round_ for round_ in reversed(self.rounds) if web_url(round_.guidelines_url)), None)
+
     # Whole sections of the page, rendered once from their fragments (templates/subsidies/_detail_NAME.html).
     sections: dict[str, SafeString] = dataclasses.field(default_factory=dict)
 
@@ -97,16 +108,19 @@ class DetailParts:
 CACHED_SECTIONS = (
     "head",
     "breadcrumbs",
-    "tags",
     "heading",
-    "meta",
-    "flow",
     "amount",
     "deadline_note",
     "verification",
-    "figures",
+    "reach",
+    "actions",
     "calendar",
+    "summary",
+    "meta",
+    "contents",
+    "figures",
     "eligibility",
+    "flow",
     "article",
     "faq",
     "contact",
@@ -172,7 +186,11 @@ def build_parts(subsidy: Subsidy) -> DetailParts:
     parts = DetailParts(
         url=url,
         description=Truncator(subsidy.summary).chars(120),
-        article=render_article(subsidy.body),
+        article=render_article(
+            subsidy.body,
+            steps=(step.title for step in own_steps),
+            questions=(faq.question for faq in staff_faqs),
+        ),
         regions=regions,
         target_types=target_types,
         expenses=expenses,

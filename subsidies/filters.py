@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import django_filters
 import numpy as np
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.http import QueryDict
 
 from subsidies import search
@@ -79,11 +79,14 @@ FACET_LABELS = {
     "deadline_within": "締切",
     "difficulty": "難易度",
     "employees": "従業員数",
+    "national": "地域の範囲",
     "sort": "並び順",
     "page": "ページ",
 }
 M2M_FACETS = {"region": "regions", "purpose": "purposes", "industry": "industries", "target": "target_types"}
-SINGLE_FACETS = ("status", "amount", "deadline_within", "difficulty", "employees")
+SINGLE_FACETS = ("status", "amount", "deadline_within", "difficulty", "employees", "national")
+# 「全国向けを除く」: only listings not open to the whole country (a region's own and its block's).
+NATIONAL_CHOICES = (("exclude", "全国向けを除く"),)
 FILTER_NAMES = ("q", *M2M_FACETS, *SINGLE_FACETS)
 
 
@@ -111,6 +114,21 @@ class Vocabulary:
         elif region.kind == Region.Kind.BLOCK:
             ids |= national | {r.pk for r in self.regions if r.parent_id == region.pk}
         return ids
+
+    @property
+    def national_ids(self) -> set[int]:
+        return {r.pk for r in self.regions if r.code == Region.NATIONAL_CODE}
+
+    def region_tiers(self, region: Region) -> tuple[set[int], ...]:
+        """The groups of ``region_matches(region)`` a listing page shows one after the other: a prefecture's own
+        listings, then its block's, then 全国's; a block's (with its prefectures'), then 全国's."""
+        national = self.national_ids
+        if region.kind == Region.Kind.PREFECTURE:
+            block = {region.parent_id} if region.parent_id else set()
+            return ({region.pk}, block, national)
+        if region.kind == Region.Kind.BLOCK:
+            return ({region.pk} | {r.pk for r in self.regions if r.parent_id == region.pk}, national)
+        return ()
 
 
 # 締切が近い順: announced deadlines before expected (予定) ones, each by date, undated last.
@@ -167,6 +185,7 @@ class ListingFilter(django_filters.FilterSet):
     employees = django_filters.ChoiceFilter(
         choices=[(slug, label) for slug, label, _ in EMPLOYEE_BANDS], method="filter_noop"
     )
+    national = django_filters.ChoiceFilter(choices=NATIONAL_CHOICES, method="filter_noop")
     sort = django_filters.ChoiceFilter(choices=SORTS, method="filter_noop")
 
     class Meta:
@@ -194,6 +213,7 @@ class ListingFilter(django_filters.FilterSet):
             "deadline_within": {d for d, _ in DEADLINE_WINDOWS},
             "difficulty": set(Subsidy.Difficulty.values),
             "employees": {band[0] for band in EMPLOYEE_BANDS},
+            "national": {value for value, _ in NATIONAL_CHOICES},
             "sort": {s for s, _ in SORTS},
         } | {name: set(self.vocabulary.by_slug[name]) for name in M2M_FACETS}
         for name, values in data.lists():
@@ -286,7 +306,15 @@ class ListingFilter(django_filters.FilterSet):
             return Q(difficulty=value)
         if name == "employees":
             return employees_q(value)
+        if name == "national":
+            return ~_link_exists("regions", self.vocabulary.national_ids)
         return None
+
+    @property
+    def region_tiers(self) -> tuple[set[int], ...]:
+        """With a region chosen (or a region's landing page), the groups its results come in (``Vocabulary``)."""
+        slug = self.value("region")
+        return self.vocabulary.region_tiers(self.vocabulary.by_slug["region"][slug]) if slug else ()
 
     def matching(self, *, without=()):
         """Listed subsidies matching every filter except those named in ``without``."""
@@ -307,17 +335,25 @@ class ListingFilter(django_filters.FilterSet):
 
     def ordered(self, queryset):
         queryset = queryset.with_status(at=self.now)
+        first = ()
+        if tiers := self.region_tiers:
+            # The chosen region's own listings first, then its block's, then 全国's; each group in the sort order.
+            tier = Case(
+                *(When(_link_exists("regions", ids), then=Value(n)) for n, ids in enumerate(tiers) if ids),
+                default=Value(len(tiers)),
+            )
+            queryset, first = queryset.annotate(region_tier=tier), ("region_tier",)
         sort = self.sort_key
         if sort == "relevance" and self.terms:
             queryset = queryset.annotate(title_hit=search.title_rank(self.terms))
-            return queryset.order_by("-title_hit", "status_rank", *DEADLINE_ORDER, "pk")
+            return queryset.order_by(*first, "-title_hit", "status_rank", *DEADLINE_ORDER, "pk")
         if sort == "new":
-            return queryset.order_by(F("published_at").desc(nulls_last=True), "-pk")
+            return queryset.order_by(*first, F("published_at").desc(nulls_last=True), "-pk")
         if sort == "amount":
-            return queryset.order_by(F("max_amount").desc(nulls_last=True), "status_rank", "pk")
+            return queryset.order_by(*first, F("max_amount").desc(nulls_last=True), "status_rank", "pk")
         if sort == "popular":
-            return queryset.order_by("-view_count", "pk")
-        return queryset.order_by("status_rank", *DEADLINE_ORDER, "pk")
+            return queryset.order_by(*first, "-view_count", "pk")
+        return queryset.order_by(*first, "status_rank", *DEADLINE_ORDER, "pk")
 
     # django-filter calls these only through filter_queryset, which we replace; they document the params.
     def filter_noop(self, queryset, name, value):
@@ -385,7 +421,14 @@ def value_bits(listing: ListingFilter, index: ListingIndex, name: str, value) ->
         return index.difficulty_is(value)
     if name == "employees":
         return index.employees_admit(next(band[2] for band in EMPLOYEE_BANDS if band[0] == value))
+    if name == "national":
+        return index.everything() & ~index.any_option("region", vocab.national_ids)
     raise ValueError(name)
+
+
+def region_groups(listing: ListingFilter, index: ListingIndex) -> list[np.ndarray]:
+    """``ListingFilter.ordered``'s region groups as bitmaps, for ``ListingIndex.ordered(groups=...)``."""
+    return [index.any_option("region", ids) for ids in listing.region_tiers]
 
 
 def listing_bits(listing: ListingFilter, index: ListingIndex) -> dict[str, np.ndarray]:
@@ -455,6 +498,10 @@ def facet_counts(listing: ListingFilter, index: ListingIndex, bits: dict[str, np
     facet("deadline_within", [(d, label, 0) for d, label in DEADLINE_WINDOWS])
     facet("difficulty", [(v, label, 0) for v, label in Subsidy.Difficulty.choices])
     facet("employees", [(slug, label, 0) for slug, label, _ in EMPLOYEE_BANDS])
+    facet("national", [(value, label, 0) for value, label in NATIONAL_CHOICES], multiple=True)
+    # 「全国向けを除く」 sits with the regions.
+    order = ["region", "national"] if "region" in result.facets else ["national"]
+    result.facets = {name: result.facets[name] for name in order} | result.facets
     return result
 
 

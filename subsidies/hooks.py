@@ -6,7 +6,7 @@ Sections of the pages
 
         class ComparisonsConfig(AppConfig):
             subsidy_sections = {
-                "detail:figures": ["comparisons/_compare_button_section.html"],
+                "detail:actions": ["comparisons/_compare_button_section.html"],
                 "card": ["comparisons/_compare_button_section.html"],
             }
 
@@ -35,8 +35,8 @@ from django.db import models
 SLOTS = {
     "page:head": "in <head> of every page (base.html): an app's site-wide stylesheets",
     "page:scripts": "at the end of <body> of every page (base.html): an app's site-wide scripts",
-    "detail:top": "the detail page, under the title, before 申請の流れ and the figures",
-    "detail:figures": "the detail page, at the end of 主な条件 (after the calendar links)",
+    "detail:actions": "the detail page, the summary's row of actions under the amount and deadline",
+    "detail:top": "the detail page, under the summary (amount, deadline, actions), before 3秒でわかる要点",
     "detail:after-article": "the detail page, after the article and before the FAQ",
     "detail:end": "the detail page, last in the article, after the contact section",
     "listing:results": "the listing and landing pages, under the feed link above the results",

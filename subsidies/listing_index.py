@@ -21,6 +21,7 @@ import hashlib
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -196,14 +197,32 @@ class ListingIndex:
         return found
 
     # --- orderings -----------------------------------------------------------------------------------
-    def ordered(self, bits: np.ndarray, sort: str, *, at, title: np.ndarray | None = None) -> np.ndarray:
-        """Listing ids selected by ``bits`` in the order of ``sort`` (``ListingFilter.ordered``)."""
-        mask = np.unpackbits(bits, count=self.size).view(bool)
+    def ordered(
+        self,
+        bits: np.ndarray,
+        sort: str,
+        *,
+        at,
+        title: np.ndarray | None = None,
+        groups: Sequence[np.ndarray] = (),
+    ) -> np.ndarray:
+        """Listing ids selected by ``bits`` in the order of ``sort`` (``ListingFilter.ordered``); with ``groups``
+        (packed bitmaps), the listings of the first group come first, then the second's, …, then the rest, each
+        group in the order of ``sort`` (``ListingFilter.region_tiers``)."""
+        positions = self._ordered_positions(np.unpackbits(bits, count=self.size).view(bool), sort, at, title)
+        if len(groups):
+            tier = np.full(self.size, len(groups), dtype=np.int8)
+            for n, group in reversed(list(enumerate(groups))):  # a listing in two groups goes with the first
+                tier[np.unpackbits(group, count=self.size).view(bool)] = n
+            positions = positions[np.argsort(tier[positions], kind="stable")]
+        return self.pks[positions]
+
+    def _ordered_positions(self, mask: np.ndarray, sort: str, at, title) -> np.ndarray:
         if sort == "popular":
             order = self.popular_order()
-            return self.pks[order[mask[order]]]
+            return order[mask[order]]
         if sort == "new":
-            return self.pks[self.by_new[mask[self.by_new]]]
+            return self.by_new[mask[self.by_new]]
         ranks = self.status_ranks(at)
         if sort == "amount":
             chosen = self.by_amount[mask[self.by_amount]]
@@ -214,7 +233,7 @@ class ListingIndex:
             if sort == "relevance" and title is not None:
                 in_title = np.unpackbits(title, count=self.size).view(bool)[chosen]
                 key = key + np.where(in_title, 0, 4).astype(np.int8)
-        return self.pks[chosen[np.argsort(key, kind="stable")]]
+        return chosen[np.argsort(key, kind="stable")]
 
     def popular_order(self) -> np.ndarray:
         with self.lock:

@@ -9,6 +9,12 @@ Editors write plain Markdown; a few conventions of the reference articles become
 - a heading that starts with 「Q 」 is an article *FAQ* question, the paragraphs after it its answer;
 - a paragraph that starts with bold 「免責事項」 is the *disclaimer*.
 
+The page shows each block once: when the listing's own steps (申請の流れ) or FAQs (よくある質問) repeat what the
+article says, ``render_article(..., steps=..., questions=...)`` leaves the repeated list or questions out of the
+article, with a link to the section that shows them; a question's heading id moves with it to the FAQ section
+(``Article.moved``), so every ``#article-N`` link (the table of contents, the question box's citations) still
+lands on the passage.
+
 Raw HTML in the Markdown is not interpreted (it shows as text), and the HTML that markdown-it produces is
 sanitised again by nh3 with an allow-list, so no editor input can reach the page as script, an event
 handler, a ``javascript:`` URL or an inline style (the CSP forbids those anyway).
@@ -16,7 +22,9 @@ handler, a ``javascript:`` URL or an inline style (the CSP forbids those anyway)
 
 import html
 import re
-from dataclasses import dataclass
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import nh3
@@ -83,6 +91,8 @@ class Article:
     html: SafeString
     toc: tuple[Heading, ...]
     text: str
+    # A question left out of the article (it is in the FAQ section) → the id its heading had: ``article-8``.
+    moved: dict[str, str] = field(default_factory=dict)
 
     @property
     def reading_minutes(self) -> int:
@@ -106,14 +116,99 @@ def sanitize(fragment: str) -> str:
     return _cleaner.clean(fragment)
 
 
-def render_article(source: str) -> Article:
-    """Markdown → an Article with safe HTML, its table of contents (h2/h3) and its plain text."""
+def render_article(source: str, *, steps: Iterable[str] = (), questions: Iterable[str] = ()) -> Article:
+    """Markdown → an Article with safe HTML, its table of contents (h2/h3) and its plain text.
+
+    ``steps`` (the titles of the listing's own steps) and ``questions`` (its FAQs' questions) are shown elsewhere
+    on the page: a list of steps with exactly those titles and each of those questions are left out here.
+    """
     tokens = _markdown.parse(source or "")
     toc = _decorate(tokens)
+    _fold_steps(tokens, {normalized(title) for title in steps})
+    moved = _fold_questions(tokens, {normalized(question) for question in questions})
     rendered = _markdown.renderer.render(tokens, _markdown.options, {})
     clean = sanitize(rendered)
     text = html.unescape(strip_tags(clean))
-    return Article(html=mark_safe(clean), toc=tuple(toc), text=text)
+    return Article(html=mark_safe(clean), toc=tuple(toc), text=text, moved=moved)
+
+
+def normalized(text: str) -> str:
+    """A step title or question as compared across the article and the listing's rows: no 「Q」 mark, no
+    spaces, no trailing punctuation, full-width forms folded."""
+    text = unicodedata.normalize("NFKC", _QUESTION.sub("", text.strip()))
+    return re.sub(r"[\s?？。.!！]+", "", text)
+
+
+def _moved_note(anchor: str, what: str) -> Token:
+    return Token(
+        "html_block",
+        "",
+        0,
+        content=f'<p class="article-moved">{what}は<a href="#{anchor}">「{_SECTION_NAMES[anchor]}」</a>にまとめています。</p>\n',
+    )
+
+
+_SECTION_NAMES = {"flow": "申請の流れ", "faq": "よくある質問"}
+
+
+def _fold_steps(tokens: list[Token], titles: set[str]) -> None:
+    """Replace a top-level list of steps whose bold titles are exactly the listing's steps by a link to them."""
+    if not titles:
+        return
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if token.type == "ordered_list_open" and token.level == 0 and token.attrGet("class") == "steps":
+            end = next(
+                j
+                for j in range(i, len(tokens))
+                if tokens[j].type == "ordered_list_close" and tokens[j].level == 0
+            )
+            items = [
+                normalized(_bold_title(tokens[j + 2]))
+                for j in range(i, end)
+                if tokens[j].type == "list_item_open" and tokens[j].level == 1
+            ]
+            if len(items) == len(titles) and set(items) == titles:
+                tokens[i : end + 1] = [_moved_note("flow", "この手順")]
+        i += 1
+
+
+def _bold_title(inline: Token) -> str:
+    """The text of the bold run an inline token opens with (a step's title)."""
+    kids = _kids(inline)
+    if not kids or kids[0].type != "strong_open":
+        return ""
+    close = next((k for k, kid in enumerate(kids) if kid.type == "strong_close"), len(kids))
+    return "".join(kid.content for kid in kids[1:close] if kid.type == "text")
+
+
+def _fold_questions(tokens: list[Token], questions: set[str]) -> dict[str, str]:
+    """Take out each article question (a 「Q」 heading and its answer) that is one of ``questions``; the first
+    of a run leaves a link to the FAQ section. Returns each question's former heading id."""
+    moved: dict[str, str] = {}
+    if not questions:
+        return moved
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        key = normalized(_inline_text(tokens[i + 1])) if token.type == "heading_open" else ""
+        if token.attrGet("class") == "faq-question" and key in questions and key not in moved:
+            moved[key] = str(token.attrGet("id"))
+            end = i + 3
+            while (
+                end < len(tokens)
+                and tokens[end].type != "heading_open"
+                and (tokens[end].level > 0 or tokens[end].type.startswith(("paragraph", "inline")))
+            ):
+                end += 1
+            follows_a_moved_one = (
+                i > 0 and tokens[i - 1].type == "html_block" and "article-moved" in tokens[i - 1].content
+            )
+            tokens[i:end] = [] if follows_a_moved_one else [_moved_note("faq", "質問と回答")]
+            continue
+        i += 1
+    return moved
 
 
 def _inline_text(token: Token) -> str:

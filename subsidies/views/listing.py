@@ -14,6 +14,7 @@ from subsidies.filters import (
     combined,
     facet_counts,
     listing_bits,
+    region_groups,
     relaxations,
     searched_for,
 )
@@ -41,7 +42,8 @@ def listing_context(request: HttpRequest, *, fixed=None) -> dict:
     bits = listing_bits(listing, index)
     counts = facet_counts(listing, index, bits)
     title = index.keyword(listing.terms).title if listing.terms else None
-    ordered = index.ordered(combined(index, bits), listing.sort_key, at=now, title=title)
+    groups = region_groups(listing, index)
+    ordered = index.ordered(combined(index, bits), listing.sort_key, at=now, title=title, groups=groups)
     paginator = Paginator(ordered, PAGE_SIZE)
     try:
         page = paginator.page(listing.data.get("page") or 1)
@@ -72,9 +74,25 @@ def listing_context(request: HttpRequest, *, fixed=None) -> dict:
         "chips": chips(listing, counts, params),
         "searched_for": searched_for(listing, counts),
         "status_labels": listing.status_labels,
+        # With a region in force, its own listings come first: the page says so, naming the groups.
+        "region_order": region_order(listing),
         # The header's search box shows the cleaned keyword of a listing page (and nothing on other pages).
         "search_query": listing.value("q"),
     }
+
+
+def region_order(listing: ListingFilter) -> str:
+    """「東京都の制度を先に、関東ブロック・全国向けを後に表示しています」, or "" without a region."""
+    slug = listing.value("region")
+    if not slug:
+        return ""
+    region = listing.vocabulary.by_slug["region"][slug]
+    excluded = listing.vocabulary.national_ids if listing.value("national") else set()
+    by_pk = {r.pk: r for r in listing.vocabulary.regions}
+    later = [by_pk[pk].name for ids in listing.region_tiers[1:] for pk in sorted(ids - excluded)]
+    if not later:
+        return ""
+    return f"{region.name}の制度を先に、{'・'.join(later)}向けの制度をその後に表示しています。"
 
 
 @require_GET

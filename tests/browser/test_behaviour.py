@@ -139,3 +139,28 @@ def test_the_home_page_s_browse_lists_line_up_in_rows(page, live_demo):
         first_row = [top for top in tops if top < tops[0] + 8]
         assert len(first_row) > 1, selector
         assert max(first_row) - min(first_row) < 0.5, (selector, first_row)
+
+
+def test_on_a_phone_the_results_come_first_and_the_filters_open_from_絞り込む(page, live_demo):
+    page.set_viewport_size({"width": 375, "height": 812})
+    page.goto(page.live_url + reverse("subsidies:list") + "?region=tokyo")
+    first_card = page.locator(".card").first.bounding_box()
+    assert first_card["y"] < 812  # the first result is on the first screen
+    assert not page.locator("#facet-region").is_visible()
+    assert page.get_by_role("link", name="地域: 東京都 を外す").is_visible()
+    assert page.get_by_role("link", name="条件をクリア").is_visible()
+    page.locator(".listing__filters > summary").click()  # a <details>: no script needed
+    assert page.locator("#facet-region").is_visible()
+    page.locator("input[name=national][value=exclude]").check()
+    page.get_by_role("button", name="この条件で探す").click()
+    page.wait_for_load_state()
+    assert query(page.url)["national"] == ["exclude"]
+    assert page.get_by_role("link", name="地域の範囲: 全国向けを除く を外す").is_visible()
+    assert page.problems == []
+
+
+def test_on_a_wide_screen_the_filters_are_shown_beside_the_results(page, live_demo):
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(page.live_url + reverse("subsidies:list") + "?region=tokyo")
+    assert page.locator("#facet-region").is_visible()
+    assert page.locator(".card").first.bounding_box()["y"] < 900

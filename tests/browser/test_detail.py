@@ -55,3 +55,43 @@ def test_items_laid_out_in_a_row_line_up(page, live_demo, selector, what):
     tops = item_tops(page, selector)
     assert len(tops) > 1, what
     assert max(tops) - min(tops) < 0.5, (what, tops)
+
+
+# What the applicant needs first: how much and by when, without scrolling on a phone.
+
+FIRST_SCREEN = {"width": 375, "height": 667}
+
+
+def test_amount_and_deadline_are_on_the_first_screen_of_a_phone(page, live_demo):
+    page.set_viewport_size(FIRST_SCREEN)
+    page.goto(page.live_url + SEED_URL)
+    for selector, text in (
+        (".figure--amount .figure__value", "最大1,000万円"),
+        (".figure--deadline .figure__value", "2026年3月31日"),
+    ):
+        value = page.locator(f"#key-figures {selector}")
+        assert text in value.inner_text()
+        box = value.bounding_box()
+        assert box["y"] + box["height"] <= FIRST_SCREEN["height"], (selector, box)
+    # The primary actions follow them: the official page first.
+    assert page.locator("#key-figures .action--primary").inner_text().startswith("公式ページ")
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["375px", "1280px"])
+def test_every_block_of_the_seed_page_appears_once(page, live_demo, viewport):
+    page.set_viewport_size(viewport)
+    page.goto(page.live_url + SEED_URL)
+    ids = page.evaluate("[...document.querySelectorAll('[id]')].map(e => e.id)")
+    assert len(ids) == len(set(ids))
+    for heading in ("申請の流れ", "よくある質問", "対象者", "お問い合わせ"):
+        assert page.get_by_role("heading", name=heading, exact=True).count() == 1, heading
+    assert page.get_by_text("ニーズの特定と制度の選定", exact=True).count() == 1
+    # A moved question's old anchor still lands on it, now in よくある質問.
+    page.goto(page.live_url + SEED_URL + "#article-8")
+    assert page.locator("#faq #article-8").is_visible()
+
+
+def test_the_title_breaks_between_phrases(page, live_demo):
+    page.set_viewport_size(PHONE)
+    page.goto(page.live_url + SEED_URL)
+    assert page.locator("h1").evaluate("h => getComputedStyle(h).wordBreak") == "auto-phrase"

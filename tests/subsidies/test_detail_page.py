@@ -61,7 +61,8 @@ def test_seed_page_shows_the_fixture_values(client, demo_data, at):
     text = page(client, SEED)
     for expected in [
         "募集中",
-        "【全国】",
+        "対象地域",
+        'href="/regions/zenkoku/">全国</a>',
         "海外展開を目指す中小企業向け AOTS補助金・人材育成事業の申請ガイド（2026年）",
         "3秒でわかる要点",
         "最大1,000万円",
@@ -139,7 +140,7 @@ def test_days_left_and_urgency_follow_the_deadline_day(client, at, moment, label
     at(moment)
     text = page(client, subsidy)
     assert f"（{label}）" in text
-    classes = re.findall(r"deadline--urgent-\d+", text.split('class="flow"')[1])
+    classes = re.findall(r"deadline--urgent-\d+", text.split('id="key-figures"')[1].split("</section>")[0])
     assert classes == ([urgency] if urgency else [])
 
 
@@ -637,3 +638,91 @@ def test_the_detail_page_places_other_apps_sections_in_the_reference_order(clien
     ]
     positions = [html.index(marker) for marker in order]
     assert positions == sorted(positions)
+
+
+# The applicant's three questions first: a summary under the title, then 3秒要点, then the rest; each block once.
+
+
+def visible_html(text):
+    """The page without its JSON-LD (which repeats the FAQs for search engines, not for readers)."""
+    return re.sub(r'<script type="application/ld\+json".*?</script>', "", text, flags=re.S)
+
+
+def test_the_summary_under_the_title_answers_how_much_by_when_where_and_who(client, demo_data, at):
+    text = page(client, SEED)
+    summary = text.split('id="key-figures"')[1].split("</section>")[0]
+    for expected in [
+        "補助額",
+        "最大1,000万円",
+        "補助率 記載なし",
+        "申請締切",
+        '2026年3月31日（火）</time> <span class="days-left">（残り74日）</span>',
+        "対象地域",
+        "対象者",
+        "中小企業・中堅企業",
+        '<a class="action action--primary" href="https://www.aots.jp/',
+        '<a class="action" href="#checklist">申請前チェックリスト</a>',
+        'class="compare-button"',
+        "締切をカレンダーに追加",
+    ]:
+        assert expected in summary, expected
+    order = [
+        'id="detail-title"',
+        'id="key-figures"',
+        'id="summary-h"',
+        'id="page-contents-h"',
+        'id="rounds"',
+        'id="eligibility"',
+        'id="flow"',
+        'id="article"',
+    ]
+    positions = [text.index(marker) for marker in order]
+    assert positions == sorted(positions)
+
+
+def test_the_summary_links_the_latest_rounds_guidelines(client, at):
+    subsidy = make_subsidy(deadline=jst(2026, 3, 31))
+    subsidy.rounds.create(name="第1回", guidelines_url="https://example.go.jp/r1.pdf")
+    subsidy.rounds.create(name="第2回", guidelines_url="https://example.go.jp/r2.pdf")
+    subsidy.rounds.create(name="第3回")
+    summary = page(client, subsidy).split('id="key-figures"')[1].split("</section>")[0]
+    assert (
+        'href="https://example.go.jp/r2.pdf" rel="noopener noreferrer">公募要領<span class="action__note">（第2回）</span>'
+        in summary
+    )
+    assert "r1.pdf" not in summary
+
+
+def test_without_an_official_page_or_guidelines_the_summary_offers_no_such_button(client, at):
+    subsidy = make_subsidy(deadline=jst(2026, 3, 31), official_url="")
+    summary = page(client, subsidy).split('id="key-figures"')[1].split("</section>")[0]
+    actions = summary.split('<div class="actions">')[1]
+    assert "action--primary" not in actions and "公式ページ" not in actions and "公募要領" not in actions
+    assert "申請前チェックリスト" in actions  # what the site itself offers stays
+
+
+def test_each_block_of_the_seed_page_appears_once(client, demo_data, at):
+    text = visible_html(page(client, SEED))
+    # The article's own steps and FAQ chapter repeat the listing's steps and FAQs: they are shown once, in
+    # 申請の流れ and よくある質問, and the article links there.
+    assert text.count("ニーズの特定と制度の選定") == 1
+    assert text.count("中小企業への優遇措置はありますか？") == 1
+    assert text.count("日本語教育の支援も受けられますか？") == 1
+    assert text.count('<h2 id="flow-h">申請の流れ</h2>') == 1
+    assert text.count('<h2 id="faq-h">よくある質問</h2>') == 1
+    assert re.search(r'この手順は<a href="#flow"[^>]*>「申請の流れ」</a>にまとめています。', text)
+    assert re.search(r'質問と回答は<a href="#faq"[^>]*>「よくある質問」</a>にまとめています。', text)
+    ids = re.findall(r'\sid="([^"]+)"', text)
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    # The moved questions keep their ids, so the table of contents and the question box's citations still land.
+    faq = text.split('id="faq"')[1]
+    assert 'id="article-8"' in faq and 'id="article-12"' in faq
+
+
+def test_the_page_contents_link_to_sections_that_exist(client, demo_data, at):
+    text = page(client, SEED)
+    contents = text.split('id="page-contents-h"')[1].split("</nav>")[0]
+    anchors = re.findall(r'href="#([^"]+)"', contents)
+    assert anchors == ["rounds", "eligibility", "flow", "article", "faq", "contact"]
+    for anchor in anchors:
+        assert f'id="{anchor}"' in text

@@ -106,4 +106,4 @@ def test_seed_listing_page_shows_its_real_values(client, demo_data):
     assert response.status_code == 200
     assert "最大1,000万円" in response.text
     assert "2026年3月31日" in response.text
-    assert "【全国】" in response.text
+    assert "対象地域" in response.text and ">全国</a>" in response.text

@@ -373,3 +373,55 @@ def test_the_heading_says_what_was_searched_and_each_filter_is_a_removable_chip(
     assert "region" not in without_region and "amount=under-1m" in without_region
     assert '<a class="active-filters__reset" href="?">条件をクリア</a>' in text
     assert "条件をクリア" not in get(client, LIST)  # nothing chosen, nothing to clear
+
+
+def test_with_a_prefecture_chosen_its_own_listings_come_first_then_its_blocks_then_national(client, vocab):
+    # Deadlines chosen so that 締切が近い順 alone would put 全国 first and 東京 last.
+    make_subsidy(title="全国の補助金", regions=[vocab["zenkoku"]], deadline=jst(2026, 2, 1))
+    make_subsidy(title="関東の補助金", regions=[vocab["kanto"]], deadline=jst(2026, 2, 10))
+    make_subsidy(title="東京の補助金B", regions=[vocab["tokyo"]], deadline=jst(2026, 3, 20))
+    make_subsidy(title="東京の補助金A", regions=[vocab["tokyo"]], deadline=jst(2026, 3, 1))
+    assert titles(client, f"{LIST}?region=tokyo") == [
+        "東京の補助金A",
+        "東京の補助金B",
+        "関東の補助金",
+        "全国の補助金",
+    ]
+    # Each group keeps the chosen sort; the groups stay in place for every sort.
+    assert titles(client, f"{LIST}?region=tokyo&sort=new")[:2] == ["東京の補助金A", "東京の補助金B"]
+    # A block: its own and its prefectures' listings, then 全国.
+    assert titles(client, f"{LIST}?region=kanto-koshinetsu")[-1] == "全国の補助金"
+    # The same on the region's landing page; no grouping without a region.
+    landing = reverse("subsidies:region", kwargs={"slug": "tokyo"})
+    assert titles(client, landing)[0] == "東京の補助金A"
+    assert titles(client, LIST)[0] == "全国の補助金"
+    text = get(client, f"{LIST}?region=tokyo")
+    assert "東京都の制度を先に、関東・甲信越地方・全国向けの制度をその後に表示しています。" in text
+    assert "制度を先に" not in get(client, LIST)
+
+
+def test_全国向けを除く_keeps_the_regions_own_and_its_blocks_listings(client, vocab):
+    make_subsidy(title="全国の補助金", regions=[vocab["zenkoku"]])
+    make_subsidy(title="関東の補助金", regions=[vocab["kanto"]])
+    make_subsidy(title="東京の補助金", regions=[vocab["tokyo"]])
+    text = get(client, f"{LIST}?region=tokyo")
+    assert re.search(
+        r'<input type="checkbox" name="national" value="exclude"> 全国向けを除く <span class="facet__count">\(2\)</span>',
+        text,
+    )
+    assert titles(client, f"{LIST}?region=tokyo&national=exclude") == ["東京の補助金", "関東の補助金"]
+    text = get(client, f"{LIST}?region=tokyo&national=exclude")
+    assert "地域の範囲: 全国向けを除く を外す" in text
+    assert "東京都の制度を先に、関東・甲信越地方向けの制度をその後に表示しています。" in text
+    assert "全国の補助金" not in titles(client, f"{LIST}?national=exclude")
+    assert "使えないため無視しました" in get(
+        client, f"{LIST}?national=yes"
+    )  # an unknown value: a note, no 500
+
+
+def test_the_mail_subscription_is_folded_so_the_results_come_first(client, vocab):
+    make_subsidy(title="東京の補助金", regions=[vocab["tokyo"]])
+    text = get(client, f"{LIST}?region=tokyo")
+    assert '<details class="alert-subscribe section">' in text
+    assert text.index('<details class="alert-subscribe') < text.index('class="card__title"')
+    assert '<details class="listing__filters">' in text  # the filters too, opened on a wide screen by CSS

@@ -26,6 +26,7 @@ from subsidies.filters import (
     employees_q,
     facet_counts,
     listing_bits,
+    region_groups,
 )
 from subsidies.listing_index import popcount
 from subsidies.models import (
@@ -125,6 +126,7 @@ def combinations(seed=11, count=120):
         "deadline_within": ["", "", "7", "30", "90"],
         "difficulty": ["", "", *Subsidy.Difficulty.values],
         "employees": ["", "", *(band[0] for band in EMPLOYEE_BANDS)],
+        "national": ["", "", "", "exclude"],
         "sort": ["", "relevance", "deadline", "new", "amount", "popular"],
     }
     for _ in range(count):
@@ -167,6 +169,9 @@ def sql_facet_counts(listing):
     base = listing.matching(without=("employees",))
     for slug, *_ in EMPLOYEE_BANDS:
         counts["employees", slug] = base.filter(employees_q(slug)).count()
+    base = listing.matching(without=("national",))
+    probe = ListingFilter(QueryDict("national=exclude"), now=AT, vocabulary=vocab)
+    counts["national", "exclude"] = base.filter(probe.condition("national")).count()
     return counts
 
 
@@ -181,7 +186,10 @@ def test_the_index_matches_the_sql_definition_of_every_filter_order_and_count(ta
         listing = ListingFilter(params, now=AT, vocabulary=vocab)
         bits = listing_bits(listing, index)
         title = index.keyword(listing.terms).title if listing.terms else None
-        got = index.ordered(combined(index, bits), listing.sort_key, at=AT, title=title).tolist()
+        groups = region_groups(listing, index)
+        got = index.ordered(
+            combined(index, bits), listing.sort_key, at=AT, title=title, groups=groups
+        ).tolist()
         expected = list(listing.qs.values_list("pk", flat=True))
         assert got == expected, params.urlencode()
         if checked_counts < 15:  # every option's count, on a share of the combinations (one query each)

@@ -1,3 +1,5 @@
+import re
+
 from subsidies.rendering import render_article, sanitize, web_url
 
 
@@ -109,3 +111,59 @@ def test_web_url_accepts_only_http_and_https():
     assert web_url(" JavaScript:alert(1)") == ""
     assert web_url("data:text/html,x") == ""
     assert web_url(None) == ""
+
+
+# Each block once: what the listing's own steps and FAQs show is left out of the article.
+
+STEPS_ARTICLE = """## 申請の流れ
+
+以下の2ステップです。
+
+1. **事前相談**
+   窓口に相談します。
+2. **申請書の提出**
+   書類を出します。
+
+## よくある質問
+
+### Q 対象は誰ですか？
+
+中小企業です。
+
+### Q 併用できますか？
+
+できません。
+
+### Q 記事だけの質問は？
+
+記事にだけあります。
+"""
+
+
+def test_a_list_of_exactly_the_listings_steps_becomes_a_link_to_the_flow():
+    article = render_article(STEPS_ARTICLE, steps=["事前相談", "申請書の提出"])
+    assert "窓口に相談します" not in article.html
+    assert "以下の2ステップです。" in article.html  # the article's own words stay
+    assert re.search(r'この手順は<a href="#flow"[^>]*>「申請の流れ」</a>にまとめています。', article.html)
+
+
+def test_steps_that_differ_from_the_listings_stay_in_the_article():
+    for steps in (["事前相談"], ["事前相談", "申請書の提出", "交付決定"], ["事前相談", "審査"]):
+        article = render_article(STEPS_ARTICLE, steps=steps)
+        assert "窓口に相談します" in article.html, steps
+        assert "#flow" not in article.html
+
+
+def test_questions_the_listing_has_as_faqs_move_to_the_faq_section_with_their_ids():
+    article = render_article(STEPS_ARTICLE, questions=["対象は誰ですか?", "併用できますか？"])
+    assert "中小企業です。" not in article.html and "できません。" not in article.html
+    assert article.html.count('<a href="#faq"') == 1  # one link for the run of moved questions
+    assert "記事にだけあります。" in article.html and 'id="article-5"' in article.html
+    assert article.moved == {"対象は誰ですか": "article-3", "併用できますか": "article-4"}
+    assert 'id="article-3"' not in article.html and 'id="article-4"' not in article.html
+
+
+def test_without_steps_or_questions_the_article_is_whole():
+    article = render_article(STEPS_ARTICLE)
+    assert article.moved == {}
+    assert "窓口に相談します" in article.html and "中小企業です。" in article.html
