@@ -34,6 +34,7 @@ def compare(request: HttpRequest) -> HttpResponse:
         "share_url": request.build_absolute_uri(compare_url(ids)),
         "diff_url": compare_url(ids, diff=not diff),
         "can_add": len(columns) < MAX_COLUMNS,
+        "max_columns": MAX_COLUMNS,
         "now": now,
     }
     return render(request, "comparisons/compare.html", context)

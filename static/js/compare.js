@@ -1,6 +1,7 @@
 // The comparison tray: 「比較に追加」 buttons keep the user's pick (up to 4) in localStorage and a tray
-// shows it without a reload. On /compare/ the tray follows the listings on the page, 「違いだけ表示」
-// hides rows without a reload, and 「印刷する」 prints. Without this file every control is a plain link.
+// shows it without a reload. On /compare/ the page renders the tray from its columns (its 「外す」 links remove a
+// column) and the pick follows the page; 「違いだけ表示」 hides rows without a reload, and 「印刷する」 prints.
+// Without this file every control is a plain link.
 (function () {
   "use strict";
   var KEY = "hojo:compare";
@@ -41,21 +42,30 @@
   }
 
   function buildTray() {
+    live = document.createElement("p");
+    live.className = "visually-hidden";
+    live.setAttribute("aria-live", "polite");
+    document.body.appendChild(live);
+    tray = document.querySelector("aside.compare-tray[data-compare-tray]");
+    if (tray) { return; }
     tray = document.createElement("aside");
     tray.className = "compare-tray";
     tray.setAttribute("aria-labelledby", "compare-tray-heading");
     tray.hidden = true;
-    live = document.createElement("p");
-    live.className = "visually-hidden";
-    live.setAttribute("aria-live", "polite");
     document.body.appendChild(tray);
-    document.body.appendChild(live);
   }
 
   var onComparePage = false;
   var trayOpen = false;
 
   function render() {
+    if (onComparePage) {
+      // The page's own tray lists its columns; only its open state follows the other pages.
+      var own = tray.querySelector("details");
+      if (own) { own.open = trayOpen; }
+      syncButtons();
+      return;
+    }
     tray.textContent = "";
     tray.hidden = items.length === 0;
     var details = document.createElement("details");
@@ -76,7 +86,7 @@
       title.title = item.title;
       var remove = document.createElement("button");
       remove.type = "button";
-      remove.className = "compare-tray__remove";
+      remove.className = "button button--secondary compare-tray__remove";
       remove.setAttribute("data-tray-remove", item.id);
       remove.setAttribute("aria-label", "比較リストから外す: " + item.title);
       remove.textContent = "外す";
@@ -93,18 +103,16 @@
     }
     var clear = document.createElement("button");
     clear.type = "button";
-    clear.className = "compare-tray__clear";
+    clear.className = "button button--secondary compare-tray__clear";
     clear.setAttribute("data-tray-clear", "");
     clear.textContent = "すべて外す";
     details.appendChild(clear);
     tray.appendChild(details);
-    if (!onComparePage) {
-      var open = document.createElement("a");
-      open.className = "compare-tray__open";
-      open.href = compareHref(items);
-      open.textContent = "比較する";
-      tray.appendChild(open);
-    }
+    var open = document.createElement("a");
+    open.className = "button compare-tray__open";
+    open.href = compareHref(items);
+    open.textContent = "比較する";
+    tray.appendChild(open);
     syncButtons();
   }
 
@@ -146,7 +154,7 @@
   // On /compare/ the listings on the page are the pick (a shared link or a removed column updates the tray).
   function followComparePage() {
     var table = document.querySelector(".compare-page [data-compare-ids]");
-    if (!table) { return; }
+    if (!table || !tray.hasAttribute("data-compare-tray")) { return; }
     var picked = [];
     table.querySelectorAll("[data-compare-column]").forEach(function (head) {
       picked.push({ id: head.getAttribute("data-compare-column"), title: head.getAttribute("data-compare-title") });
@@ -199,10 +207,13 @@
       toggle(remove.getAttribute("data-tray-remove"), item ? item.title : "");
       return;
     }
-    if (event.target.closest("[data-tray-clear]")) {
+    var clear = event.target.closest("[data-tray-clear]");
+    if (clear) {
       items = [];
       message = "";
       save(items);
+      // On /compare/ it is a link: the empty comparison it opens says the list is empty.
+      if (clear.tagName === "A") { return; }
       announce("比較リストを空にしました。");
       render();
     }
@@ -217,7 +228,8 @@
   });
 
   window.addEventListener("storage", function (event) {
-    if (event.key === KEY) {
+    // The compare page's tray lists the page's columns, whatever another tab picks meanwhile.
+    if (event.key === KEY && !onComparePage) {
       items = load();
       render();
     }
@@ -226,7 +238,6 @@
   buildTray();
   trayOpen = window.matchMedia("(min-width: 60rem)").matches;
   followComparePage();
-  if (onComparePage) { trayOpen = false; }
   enhanceComparePage();
   render();
 })();

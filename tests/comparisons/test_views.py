@@ -31,6 +31,22 @@ def column_titles(response):
     return re.findall(r'data-compare-column="\d+" data-compare-title="([^"]*)"', response.text)
 
 
+def table_row(response, label):
+    """(the <tr>'s attributes, its row header's HTML, its cells' HTML) for the row labelled ``label``."""
+    match = re.search(
+        rf'<tr([^>]*)>\s*<th scope="row">({re.escape(label)}(?:<span class="compare-differs">.*?</span>)?)</th>(.*?)</tr>',
+        response.text,
+        re.S,
+    )
+    assert match, f"no row {label}"
+    return match.groups()
+
+
+def tray(response):
+    match = re.search(r'<aside class="compare-tray"[^>]*>(.*?)</aside>', response.text, re.S)
+    return match.group(1) if match else None
+
+
 def test_compare_shows_the_picked_listings_side_by_side_in_the_order_given(client):
     a = make_subsidy(title="甲の補助金", max_amount=10_000_000, subsidy_rate="1/2以内")
     b = make_subsidy(title="乙の補助金", max_amount=1_708_000, rolling=True, deadline=None)
@@ -70,7 +86,7 @@ def test_expense_matrix_marks_each_category_with_a_text_alternative(client):
     SubsidyExpense.objects.create(subsidy=a, label="会場借上げ", category=venue)
     SubsidyExpense.objects.create(subsidy=b, label="旅費", category=travel)
     response, _ = get(client, f"{COMPARE}?ids={a.pk},{b.pk}")
-    venue_row = re.search(r"<th scope=\"row\">会場費</th>(.*?)</tr>", response.text, re.S).group(1)
+    _, _, venue_row = table_row(response, "会場費")
     assert venue_row.count("✓") == 1 and venue_row.count("—") == 1
     assert "対象</span>" in venue_row and "記載なし</span>" in venue_row
 
@@ -90,11 +106,68 @@ def test_differences_only_hides_rows_that_are_equal_everywhere(client):
     assert f'href="{url}&amp;diff=1"' in response.text
     assert " hidden>" not in response.text.split("<table")[1]
     response, _ = get(client, url + "&diff=1")
-    rate_row = re.search(r"<tr([^>]*)>\s*<th scope=\"row\">補助率</th>", response.text).group(1)
-    amount_row = re.search(r"<tr([^>]*)>\s*<th scope=\"row\">補助金額</th>", response.text).group(1)
+    rate_row, _, _ = table_row(response, "補助率")
+    amount_row, _, _ = table_row(response, "補助金額")
     assert "hidden" in rate_row
     assert "hidden" not in amount_row
     assert "すべての項目を表示" in response.text
+
+
+def test_rows_that_differ_say_so_in_text_and_equal_rows_do_not(client):
+    travel, venue = make_expense_category(name="旅費"), make_expense_category(name="会場費")
+    a = make_subsidy(max_amount=1_000_000, subsidy_rate="1/2以内")
+    b = make_subsidy(max_amount=2_000_000, subsidy_rate="1/2以内")
+    for subsidy in (a, b):
+        SubsidyExpense.objects.create(subsidy=subsidy, label="旅費", category=travel)
+    SubsidyExpense.objects.create(subsidy=a, label="会場借上げ", category=venue)
+    response, _ = get(client, f"{COMPARE}?ids={a.pk},{b.pk}")
+    differing = {"補助金額", "会場費", "主催機関"}
+    for label in differing:
+        attributes, header, _ = table_row(response, label)
+        assert 'class="compare-row--differs"' in attributes
+        # The marker is text (read with the row's name), not colour alone.
+        assert header.endswith(
+            '<span class="compare-differs"><span class="visually-hidden">（</span>違いあり'
+            '<span class="visually-hidden">）</span></span>'
+        )
+    for label in ("補助率", "申請締切", "募集状況", "対象地域", "旅費"):
+        attributes, header, _ = table_row(response, label)
+        assert "compare-row--differs" not in attributes and "data-same" in attributes
+        assert "違いあり" not in header
+    assert response.text.count("違いあり") == len(differing)
+
+
+def test_the_table_scrolls_in_a_named_focusable_region_with_a_hint(client):
+    a, b, c = make_subsidy(), make_subsidy(), make_subsidy()
+    response, _ = get(client, f"{COMPARE}?ids={a.pk},{b.pk},{c.pk}")
+    assert (
+        '<div class="compare-scroll" role="region" aria-labelledby="compare-caption" tabindex="0">'
+        in response.text
+    )
+    assert '<caption id="compare-caption"><span>選んだ補助金の比較</span></caption>' in response.text
+    # Shown by compare.css when the columns are wider than the frame; the frame's class gives their number.
+    assert '<div class="compare-frame compare-frame--cols-3">' in response.text
+    assert "横にスクロールして比較できます" in response.text
+
+
+def test_the_compare_page_shows_the_tray_with_its_listings_and_links_that_remove_them(client):
+    a, b = make_subsidy(title="甲の補助金"), make_subsidy(title="乙の補助金")
+    response, _ = get(client, f"{COMPARE}?ids={a.pk},{b.pk}")
+    markup = tray(response)
+    assert markup is not None
+    assert '<h2 id="compare-tray-heading">比較リスト（2/4件）</h2>' in markup
+    assert re.findall(r"<li><span[^>]*>([^<]*)</span>", markup) == ["甲の補助金", "乙の補助金"]
+    assert f'href="{COMPARE}?ids={b.pk}" aria-label="比較リストから外す: 甲の補助金">外す</a>' in markup
+    assert f'href="{COMPARE}?ids={a.pk}" aria-label="比較リストから外す: 乙の補助金">外す</a>' in markup
+    assert f'href="{COMPARE}" data-tray-clear>すべて外す</a>' in markup
+    # Destructive actions are outlined (secondary) buttons; there is no 「比較する」: this page is the comparison.
+    assert markup.count('class="button button--secondary compare-tray__') == 3
+    assert "比較する" not in markup
+
+
+def test_the_compare_page_without_listings_has_no_tray_of_its_own(client):
+    response, _ = get(client, COMPARE)
+    assert tray(response) is None
 
 
 @pytest.mark.parametrize(
