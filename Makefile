@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/hojokin
 
-.PHONY: install node run worker test test-postgres test-browser screenshots lint check bench bench-detail clean serve-prod load eval
+.PHONY: install node run worker test test-postgres test-browser screenshots lint check bench bench-detail clean serve-prod load eval messages
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -64,6 +64,10 @@ load: install
 # The question box's evaluation: the development and held-out sets' scores and confident-wrong rates.
 eval: install
 	$(BIN)/pytest -q tests/assistant/test_evaluation.py
+
+# The project's Japanese catalog (locale/ja): compile the .po files into the .mo files Django reads (needs gettext).
+messages: install
+	$(PY) manage.py compilemessages -l ja --ignore=.venv --ignore=node_modules
 
 lint: install
 	$(BIN)/ruff check .

@@ -16,7 +16,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(Subscription)
 class SubscriptionAdmin(ReadOnlyAdmin):
-    list_display = ["pk", "masked_address", "kind", "target", "created_at", "confirmed_at", "cancelled_at"]
+    list_display = ["id", "masked_address", "kind", "target", "created_at", "confirmed_at", "cancelled_at"]
     list_filter = [
         "kind",
         ("confirmed_at", admin.EmptyFieldListFilter),
@@ -67,7 +67,7 @@ class DigestItemInline(admin.TabularInline):
 
 @admin.register(OutgoingMail)
 class OutgoingMailAdmin(ReadOnlyAdmin):
-    list_display = ["pk", "masked_address", "kind", "subject", "day", "created_at", "sent_at", "attempts"]
+    list_display = ["id", "masked_address", "kind", "subject", "day", "created_at", "sent_at", "attempts"]
     list_filter = ["kind", ("sent_at", admin.EmptyFieldListFilter), "day"]
     list_select_related = ["address"]
     date_hierarchy = "created_at"

@@ -42,7 +42,9 @@ class Subscription(models.Model):
         SEARCH = "search", "検索条件の新着"
         DEADLINE = "deadline", "締切のお知らせ"
 
-    address = models.ForeignKey(Address, on_delete=models.CASCADE, related_name="subscriptions")
+    address = models.ForeignKey(
+        Address, verbose_name="宛先", on_delete=models.CASCADE, related_name="subscriptions"
+    )
     kind = models.CharField("種類", max_length=10, choices=Kind.choices)
     query = models.CharField(
         "検索条件",
@@ -105,14 +107,14 @@ class OutgoingMail(models.Model):
         CONFIRMATION = "confirmation", "登録確認"
         DIGEST = "digest", "お知らせ"
 
-    address = models.ForeignKey(Address, on_delete=models.CASCADE, related_name="mails")
+    address = models.ForeignKey(Address, verbose_name="宛先", on_delete=models.CASCADE, related_name="mails")
     kind = models.CharField("種類", max_length=12, choices=Kind.choices)
     day = models.DateField("配信日（日本時間）", null=True, blank=True)
     subject = models.CharField("件名", max_length=200)
     text = models.TextField("本文（テキスト）")
     html = models.TextField("本文（HTML）")
     headers = models.JSONField("ヘッダー", default=dict, blank=True)
-    message_id = models.CharField("Message-ID", max_length=200, unique=True)
+    message_id = models.CharField("メッセージID（Message-ID）", max_length=200, unique=True)
     created_at = models.DateTimeField("作成日時", auto_now_add=True)
     expires_at = models.DateTimeField(
         "送信期限", null=True, blank=True, help_text="これを過ぎたら送らない（登録確認のリンクの期限）。"
@@ -149,9 +151,13 @@ class DigestItem(models.Model):
         CHANGED = "changed", "更新"
         REMINDER = "reminder", "締切のお知らせ"
 
-    mail = models.ForeignKey(OutgoingMail, on_delete=models.CASCADE, related_name="items")
-    subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE, related_name="items")
-    subsidy = models.ForeignKey(Subsidy, on_delete=models.CASCADE, related_name="+")
+    mail = models.ForeignKey(
+        OutgoingMail, verbose_name="メール", on_delete=models.CASCADE, related_name="items"
+    )
+    subscription = models.ForeignKey(
+        Subscription, verbose_name="購読", on_delete=models.CASCADE, related_name="items"
+    )
+    subsidy = models.ForeignKey(Subsidy, verbose_name="補助金", on_delete=models.CASCADE, related_name="+")
     kind = models.CharField("種類", max_length=10, choices=Kind.choices)
     threshold = models.PositiveSmallIntegerField("何日前のお知らせ", null=True, blank=True)
     deadline = models.DateTimeField("お知らせした締切", null=True, blank=True)

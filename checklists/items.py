@@ -6,11 +6,11 @@ ticked item ids (from the query string or the browser) into progress and a verdi
 
 import datetime
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from subsidies import formatting
-from subsidies.models import ApplicationStatus, EligibilityRequirement, Subsidy
+from subsidies.models import ApplicationStatus, EligibilityRequirement, RequiredDocument, Subsidy
 
 from .models import SharedRequirement
 
@@ -19,7 +19,8 @@ Group = EligibilityRequirement.Group
 # Groups are shown in this order (the reference page's 申請資格 → スケジュール → 書類準備, then その他).
 GROUP_ORDER = (Group.ELIGIBILITY, Group.SCHEDULE, Group.DOCUMENTS, Group.OTHER)
 
-# A document whose name contains this is a plan to write: the listing then gets 「<its name>を作成できる」.
+# A document whose name contains this is a plan to write: its item reads 「<its name>を作成できる」; every
+# other document's item reads 「<its name>を準備できる」.
 PLAN_MARKER = "計画書"
 
 
@@ -52,6 +53,7 @@ class Checklist:
 
     @property
     def groups(self) -> tuple[ItemGroup, ...]:
+        """The non-empty groups in ``GROUP_ORDER``; every item is in exactly one (``build_checklist`` sees to it)."""
         return tuple(
             ItemGroup(key=group.value, label=group.label, items=members)
             for group in GROUP_ORDER
@@ -79,6 +81,8 @@ class Evaluation:
     done: int
     total: int
     verdict: Verdict
+    # The items left unticked, in checklist order: the verdict names them.
+    unchecked: tuple[Item, ...] = ()
 
     @property
     def percent(self) -> int:
@@ -88,6 +92,14 @@ class Evaluation:
     @property
     def is_ready(self) -> bool:
         return self.verdict == Verdict.READY
+
+    @property
+    def unchecked_required(self) -> tuple[Item, ...]:
+        return tuple(item for item in self.unchecked if item.required)
+
+    @property
+    def unchecked_optional(self) -> tuple[Item, ...]:
+        return tuple(item for item in self.unchecked if not item.required)
 
 
 def deadline_text(subsidy: Subsidy) -> str:
@@ -132,25 +144,28 @@ def _listing_items(subsidy: Subsidy, status: ApplicationStatus, on: datetime.dat
         labels = "、".join(expense.label for expense in expenses)
         items.append(Item("expenses", "対象経費に該当する事業である", Group.ELIGIBILITY, detail=labels))
     items.append(_deadline_item(subsidy, status, on))
-    documents = list(subsidy.documents.all())
-    plan = next((document for document in documents if PLAN_MARKER in document.name), None)
-    if plan is not None:
-        # Named after the plan the listing asks for: 「事業計画書を作成できる」, 「キャリアアップ計画書を作成できる」.
-        items.append(Item("plan", f"{plan.name}を作成できる", Group.DOCUMENTS, detail=plan.detail))
-    if documents:
-        names = "、".join(document.name for document in documents)
-        items.append(Item("documents", "必要書類を準備できる", Group.DOCUMENTS, detail=names))
+    items.extend(_document_item(document) for document in subsidy.documents.all())
     return items
+
+
+def _document_item(document: RequiredDocument) -> Item:
+    """One item per required document, named after it; a plan is written (「事業計画書を作成できる」)."""
+    verb = "作成できる" if PLAN_MARKER in document.name else "準備できる"
+    return Item(f"doc-{document.pk}", f"{document.name}を{verb}", Group.DOCUMENTS, detail=document.detail)
 
 
 def build_checklist(subsidy: Subsidy, *, on: datetime.datetime) -> Checklist:
     """The checklist of ``subsidy`` at the moment ``on``.
 
     From the listing itself: 申請資格 (target businesses, eligible expenses), スケジュール (the deadline, which
-    knows whether the listing is open, upcoming, rolling or closed), 書類準備 (a business plan when one of
-    the documents is a 計画書, and the documents); each only when the listing has the data, except the
-    deadline, which is always asked. Then the requirements staff entered on the listing, in their order,
-    and the shared requirements that apply to it. Items keep their group; groups keep ``GROUP_ORDER``.
+    knows whether the listing is open, upcoming, rolling or closed), 書類準備 (one item per required
+    document, in its order: 「交付申請書を準備できる」, 「事業計画書を作成できる」); each only when the listing
+    has the data, except the deadline, which is always asked. Then the requirements staff entered on the
+    listing, one item each in their order, and the shared requirements that apply to it. Items keep their
+    group (a group this module does not know is shown as その他); groups keep ``GROUP_ORDER``.
+
+    Item ids are stable and URL-safe (they travel in ``?done=`` and in the browser's storage): ``target``,
+    ``expenses``, ``deadline``, ``doc-<pk>``, ``req-<pk>``, ``shared-<pk>``.
 
     Reads ``subsidy.expenses``, ``.documents``, ``.requirements`` (prefetch them) and ``.organization``
     (select it); makes one query for the shared requirements.
@@ -181,15 +196,15 @@ def build_checklist(subsidy: Subsidy, *, on: datetime.datetime) -> Checklist:
                     detail=shared.detail,
                 )
             )
+    # A stored group this module does not know would leave its item in no group: show it under その他.
+    items = [item if item.group in GROUP_ORDER else replace(item, group=Group.OTHER) for item in items]
     rank = {group: position for position, group in enumerate(GROUP_ORDER)}
-    items.sort(
-        key=lambda item: rank.get(item.group, len(GROUP_ORDER))
-    )  # stable: order within a group is kept
+    items.sort(key=lambda item: rank[item.group])  # stable: order within a group is kept
     return Checklist(subsidy=subsidy, status=status, items=tuple(items), deadline_text=deadline_text(subsidy))
 
 
 def evaluate(checklist: Checklist, ticked_ids: Iterable[str]) -> Evaluation:
-    """Progress and verdict for the ticked item ids; unknown ids and ticks on blocked items are ignored."""
+    """Progress, verdict and the items left unticked; unknown ids and ticks on blocked items are ignored."""
     tickable = {item.id for item in checklist.items if not item.blocked}
     ticked = frozenset(str(value) for value in ticked_ids if str(value) in tickable)
     required = [item for item in checklist.items if item.required]
@@ -200,4 +215,5 @@ def evaluate(checklist: Checklist, ticked_ids: Iterable[str]) -> Evaluation:
         verdict = Verdict.READY
     else:
         verdict = Verdict.PENDING
-    return Evaluation(ticked=ticked, done=done, total=len(required), verdict=verdict)
+    unchecked = tuple(item for item in checklist.items if item.id not in ticked)
+    return Evaluation(ticked=ticked, done=done, total=len(required), verdict=verdict, unchecked=unchecked)

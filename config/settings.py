@@ -51,14 +51,14 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.sitemaps",
     "django_filters",
-    "axes",
+    "config.apps.AxesConfig",  # django-axes, named in Japanese (config/apps.py)
     "subsidies",
     "jgrants",
     "checklists",
     "comparisons",
     "assistant",
     "matching",
-    "django_tasks_db",
+    "config.apps.TasksConfig",  # django-tasks-db, named in Japanese (config/apps.py)
     "alerts",
 ]
 if DEBUG:
@@ -232,6 +232,8 @@ LANGUAGE_CODE = "ja"
 LANGUAGES = [("ja", "日本語")]
 TIME_ZONE = "Asia/Tokyo"
 USE_I18N = True
+# Japanese for what Django's own catalog and the third-party apps lack (compile with `make messages`).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 STATIC_URL = "static/"

@@ -101,7 +101,8 @@ class IndustryAdmin(TaxonomyAdmin):
 class EligibilityRequirementInline(admin.TabularInline):
     model = EligibilityRequirement
     fields = ("order", "group", "text", "required", "detail")
-    formfield_overrides = _short_textarea(2)
+    # A plain textarea sized by its columns: the admin's own is 48em wide, too wide for a row at 1,280 px.
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 32})}}
     extra = 0
 
 
@@ -138,10 +139,12 @@ class RequiredDocumentInline(admin.TabularInline):
     extra = 0
 
 
-class ApplicationStepInline(admin.TabularInline):
+class ApplicationStepInline(admin.StackedInline):
+    """Stacked: a step's description is a paragraph, too wide for a table row at 1,280 px."""
+
     model = ApplicationStep
-    fields = ("order", "title", "description")
-    formfield_overrides = _short_textarea(2)
+    fields = (("order", "title"), "description")
+    formfield_overrides = _short_textarea(3)
     extra = 0
 
 
@@ -245,7 +248,7 @@ class SubsidyForm(forms.ModelForm):
     not checked.
     """
 
-    edit_token = forms.CharField(widget=forms.HiddenInput, required=False)
+    edit_token = forms.CharField(label="編集を始めた時点の更新日時", widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Subsidy

@@ -496,7 +496,7 @@ class Subsidy(models.Model):
         help_text="公募回があるとき、その現在（または次）の回の名称。受付期間と同じく公募回から写します。",
     )
     jgrants_id = models.CharField(
-        "jGrants ID",
+        "Jグランツ ID",
         max_length=18,
         blank=True,
         help_text="Jグランツ（補助金情報取得API）のレコード ID。取り込みはこの ID で掲載と対応づけます。",
@@ -846,7 +846,7 @@ class Round(models.Model):
         blank=True,
         help_text="出典に書かれた状況をそのまま（例: 「受付終了」）。",
     )
-    jgrants_id = models.CharField("jGrants 公募回 ID", max_length=18, blank=True)
+    jgrants_id = models.CharField("Jグランツ 公募回 ID", max_length=18, blank=True)
 
     # A round is never 随時: ``formatting.format_deadline`` reads a round like a listing.
     rolling = False
@@ -931,7 +931,11 @@ class SearchEntry(models.Model):
     """
 
     subsidy = models.OneToOneField(
-        Subsidy, on_delete=models.CASCADE, primary_key=True, related_name="search_entry"
+        Subsidy,
+        verbose_name="補助金",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="search_entry",
     )
     title = models.TextField("正規化したタイトル")
     text = models.TextField("正規化した検索用テキスト")

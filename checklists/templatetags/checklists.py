@@ -25,7 +25,8 @@ def checklist(context, subsidy, now=None):
     defaults to the page's ``now``.
     """
     now = now or context.get("now") or clock.now()
-    key = f"checklists:section:v1:{versioning.stamp(subsidy)}"
+    # The "v2" changes whenever the section's markup does, so a deploy never serves the old HTML from a shared cache.
+    key = f"checklists:section:v2:{versioning.stamp(subsidy)}"
     return fragments.cached_html(
         key, now=now, context=context, build=lambda expiry: _render(subsidy, now=now, expiry=expiry)
     )

@@ -1,6 +1,6 @@
-// The pre-application checklist, enhanced: live progress and verdict, ticks kept per listing in
-// localStorage, a reset button and a print button. Without this file the form still works (GET, evaluated
-// on the server); the rules here mirror checklists/items.py `evaluate`.
+// The pre-application checklist, enhanced: live progress and verdict (which names the items left
+// unticked), ticks kept per listing in localStorage, a reset button and a print button. Without this file
+// the form still works (GET, evaluated on the server); the rules here mirror checklists/items.py `evaluate`.
 (function () {
   "use strict";
 
@@ -46,6 +46,9 @@
     var required = boxes.filter(function (box) { return box.hasAttribute("data-required"); });
     var pending = section.querySelector("[data-verdict=pending]");
     var ready = section.querySelector("[data-verdict=ready]");
+    var optional = section.querySelector("[data-verdict=optional]");
+    // The verdict lists every item once (data-left="<id>"); an item's entry is hidden while it is ticked.
+    var left = Array.prototype.slice.call(section.querySelectorAll("[data-left]"));
     var bar = section.querySelector("[data-bar]");
 
     function ticked() {
@@ -68,6 +71,14 @@
         var isReady = done === total;
         pending.hidden = isReady;
         ready.hidden = !isReady;
+      }
+      var checked = ticked();
+      left.forEach(function (entry) {
+        entry.hidden = checked.indexOf(entry.getAttribute("data-left")) !== -1;
+      });
+      setText(section.querySelector("[data-left-count]"), String(total - done));
+      if (optional) {
+        optional.hidden = !optional.querySelector("[data-left]:not([hidden])");
       }
     }
 

@@ -1,4 +1,6 @@
+import re
 from dataclasses import replace
+from urllib.parse import quote
 
 import pytest
 
@@ -22,8 +24,12 @@ def seed():
     return Subsidy.objects.select_related("organization").get(pk=SEED_PK)
 
 
+SEED_DOCUMENT_IDS = ["doc-1100", "doc-1101", "doc-1102", "doc-1103"]
+SEED_REQUIRED_IDS = ["target", "expenses", "deadline", *SEED_DOCUMENT_IDS]
+
+
 @pytest.mark.django_db
-def test_the_seed_listing_gives_the_reference_pages_five_required_items_in_three_groups(demo_data):
+def test_the_seed_listing_asks_each_required_document_on_its_own_in_three_groups(demo_data):
     checklist = build_checklist(seed(), on=NOW)
     assert rows(checklist) == [
         (
@@ -46,12 +52,14 @@ def test_the_seed_listing_gives_the_reference_pages_five_required_items_in_three
             "書類準備",
             [
                 ("事業計画書を作成できる", "", True),
-                ("必要書類を準備できる", "事業計画書、法人概要、経費見積書、海外拠点の状況説明書", True),
+                ("法人概要を準備できる", "", True),
+                ("経費見積書を準備できる", "", True),
+                ("海外拠点の状況説明書を準備できる", "", True),
             ],
         ),
     ]
-    assert [item.id for item in checklist.items] == ["target", "expenses", "deadline", "plan", "documents"]
-    assert checklist.required_count == 5
+    assert [item.id for item in checklist.items] == SEED_REQUIRED_IDS
+    assert checklist.required_count == 7
 
 
 @pytest.mark.django_db
@@ -69,7 +77,7 @@ def test_a_closed_listing_says_the_deadline_has_passed_and_can_never_be_ready(de
     assert deadline.blocked
     evaluation = evaluate(checklist, [item.id for item in checklist.items])
     assert evaluation.verdict == Verdict.CLOSED
-    assert (evaluation.done, evaluation.total) == (4, 5)
+    assert (evaluation.done, evaluation.total) == (6, 7)
     assert not evaluation.is_ready
 
 
@@ -111,17 +119,67 @@ def test_items_appear_only_where_the_listing_has_the_data():
 
 
 @pytest.mark.django_db
-def test_the_plan_item_needs_a_plan_among_the_documents_and_is_named_after_it():
+def test_each_required_document_is_one_item_in_the_documents_order_and_a_plan_is_written():
     subsidy = make_subsidy()
-    RequiredDocument.objects.create(subsidy=subsidy, name="交付申請書", order=1)
-    assert [item.id for item in build_checklist(subsidy, on=NOW).items] == ["deadline", "documents"]
-    RequiredDocument.objects.create(
+    plan = RequiredDocument.objects.create(
         subsidy=subsidy, name="事業計画書・収支予算書", detail="所定の様式", order=2
     )
-    items = build_checklist(subsidy, on=NOW).items
-    assert [item.id for item in items] == ["deadline", "plan", "documents"]
-    assert (items[1].text, items[1].detail) == ("事業計画書・収支予算書を作成できる", "所定の様式")
-    assert items[2].detail == "交付申請書、事業計画書・収支予算書"
+    form = RequiredDocument.objects.create(subsidy=subsidy, name="交付申請書", order=1)
+    quote = RequiredDocument.objects.create(subsidy=subsidy, name="見積書", detail="2社以上", order=3)
+    checklist = build_checklist(subsidy, on=NOW)
+    assert [item.id for item in checklist.items] == [
+        "deadline",
+        f"doc-{form.pk}",
+        f"doc-{plan.pk}",
+        f"doc-{quote.pk}",
+    ]
+    documents = [(item.text, item.detail, item.group, item.required) for item in checklist.items[1:]]
+    assert documents == [
+        ("交付申請書を準備できる", "", Group.DOCUMENTS, True),
+        ("事業計画書・収支予算書を作成できる", "所定の様式", Group.DOCUMENTS, True),
+        ("見積書を準備できる", "2社以上", Group.DOCUMENTS, True),
+    ]
+    assert [group.label for group in checklist.groups] == ["スケジュール", "書類準備"]
+
+
+@pytest.mark.django_db
+def test_a_document_is_asked_once_and_no_item_lists_all_documents(demo_data):
+    items = build_checklist(seed(), on=NOW).items
+    for name in ["事業計画書", "法人概要", "経費見積書", "海外拠点の状況説明書"]:
+        mentions = [item.id for item in items if name in item.text or name in item.detail]
+        assert len(mentions) == 1, (name, mentions)
+    assert "必要書類を準備できる" not in [item.text for item in items]
+
+
+@pytest.mark.django_db
+def test_item_ids_are_stable_and_url_safe_when_documents_are_reordered_or_added():
+    subsidy = make_subsidy(target_description="中小企業")
+    first = RequiredDocument.objects.create(subsidy=subsidy, name="申請書", order=1)
+    second = RequiredDocument.objects.create(subsidy=subsidy, name="計画書 & 予算書?", order=2)
+    EligibilityRequirement.objects.create(subsidy=subsidy, text="県内に事業所がある")
+    before = {item.text: item.id for item in build_checklist(subsidy, on=NOW).items}
+    first.order = 3
+    first.save()
+    RequiredDocument.objects.create(subsidy=subsidy, name="納税証明書", order=0)
+    after = {item.text: item.id for item in build_checklist(subsidy, on=NOW).items}
+    assert {text: after[text] for text in before} == before
+    assert after["計画書 & 予算書?を作成できる"] == f"doc-{second.pk}"
+    for item_id in after.values():
+        assert re.fullmatch(r"[a-z]+(-[0-9]+)?", item_id), item_id
+        assert quote(item_id, safe="") == item_id
+
+
+@pytest.mark.django_db
+def test_every_item_is_in_exactly_one_group_even_with_a_group_this_code_does_not_know():
+    subsidy = make_subsidy(target_description="中小企業")
+    RequiredDocument.objects.create(subsidy=subsidy, name="申請書", order=1)
+    odd = EligibilityRequirement.objects.create(subsidy=subsidy, text="古い区分の要件", group="legacy")
+    checklist = build_checklist(subsidy, on=NOW)
+    grouped = [item.id for group in checklist.groups for item in group.items]
+    assert sorted(grouped) == sorted(item.id for item in checklist.items)
+    assert len(grouped) == len(set(grouped))
+    assert checklist.groups[-1].label == "その他"
+    assert [item.id for item in checklist.groups[-1].items] == [f"req-{odd.pk}"]
 
 
 @pytest.mark.django_db
@@ -209,18 +267,36 @@ def test_shared_requirements_apply_by_explicit_choice_or_by_a_rule_whose_conditi
 @pytest.mark.django_db
 def test_evaluation_counts_required_items_and_ignores_unknown_ids(demo_data):
     checklist = build_checklist(seed(), on=NOW)
-    evaluation = evaluate(checklist, ["target", "plan", "nope", "", "req-999999", "<script>", "target"])
-    assert (evaluation.done, evaluation.total, evaluation.percent) == (2, 5, 40)
-    assert evaluation.ticked == {"target", "plan"}
+    ticks = ["target", "doc-1100", "nope", "", "req-999999", "<script>", "target", "plan", "documents"]
+    evaluation = evaluate(checklist, ticks)
+    assert (evaluation.done, evaluation.total, evaluation.percent) == (2, 7, 28)
+    assert evaluation.ticked == {"target", "doc-1100"}
     assert evaluation.verdict == Verdict.PENDING
+
+
+@pytest.mark.django_db
+def test_the_evaluation_names_the_items_left_unticked_in_checklist_order(demo_data):
+    checklist = build_checklist(seed(), on=NOW)
+    none = evaluate(checklist, [])
+    assert [item.id for item in none.unchecked_required] == SEED_REQUIRED_IDS
+    some = evaluate(checklist, ["target", "deadline", "doc-1101"])
+    assert [item.text for item in some.unchecked_required] == [
+        "対象経費に該当する事業である",
+        "事業計画書を作成できる",
+        "経費見積書を準備できる",
+        "海外拠点の状況説明書を準備できる",
+    ]
+    assert some.unchecked_optional == ()
+    assert evaluate(checklist, SEED_REQUIRED_IDS).unchecked == ()
 
 
 @pytest.mark.django_db
 def test_ticking_every_required_item_makes_the_listing_ready(demo_data):
     checklist = build_checklist(seed(), on=NOW)
-    evaluation = evaluate(checklist, ["target", "expenses", "deadline", "plan", "documents"])
-    assert (evaluation.done, evaluation.total, evaluation.percent) == (5, 5, 100)
+    evaluation = evaluate(checklist, SEED_REQUIRED_IDS)
+    assert (evaluation.done, evaluation.total, evaluation.percent) == (7, 7, 100)
     assert evaluation.is_ready
+    assert not evaluate(checklist, SEED_REQUIRED_IDS[:-1]).is_ready, "each document counts"
 
 
 @pytest.mark.django_db
@@ -230,7 +306,10 @@ def test_optional_items_do_not_count_towards_progress_or_the_verdict():
     checklist = build_checklist(subsidy, on=NOW)
     assert evaluate(checklist, [f"req-{optional.pk}"]).done == 0
     assert not evaluate(checklist, [f"req-{optional.pk}"]).is_ready
-    assert evaluate(checklist, ["deadline"]).is_ready
+    ready = evaluate(checklist, ["deadline"])
+    assert ready.is_ready
+    assert [item.text for item in ready.unchecked_optional] == ["加点項目"]
+    assert ready.unchecked_required == ()
 
 
 @pytest.mark.django_db
