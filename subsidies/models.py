@@ -597,6 +597,8 @@ class Subsidy(models.Model):
             models.Index(fields=["state", "-published_at"], name="subsidy_state_published_idx"),
             models.Index(fields=["state", "-max_amount"], name="subsidy_state_amount_idx"),
             models.Index(fields=["verified_on"], name="subsidy_verified_on_idx"),
+            # The home page's まとめ記事 (a handful among 200,000 listings: a scan of the table took 65 ms).
+            models.Index(fields=["state"], condition=Q(kind="roundup"), name="subsidy_roundups_idx"),
         ]
 
     def __str__(self) -> str:
