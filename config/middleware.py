@@ -14,6 +14,8 @@ from django.urls import Resolver404, resolve
 from django.utils.cache import patch_vary_headers
 from django.utils.csp import CSP, build_policy
 
+from subsidies import versioning
+
 # The header's name as a plain ``str``: ``CSP.HEADER_ENFORCE`` is a StrEnum member, and a WSGI server that checks
 # ``type(name) is str`` (the development server's wsgiref does) refuses the whole response with a 500.
 CSP_HEADER = str(CSP.HEADER_ENFORCE)
@@ -74,17 +76,18 @@ class RejectNulMiddleware:
 
 class FastLaneMiddleware:
     """Answers GET and HEAD requests for the views named in ``settings.FAST_LANE_URL_NAMES`` before the session,
-    locale, common, CSRF, auth and messages middleware, when the request carries no session cookie (so the
-    visitor is anonymous).
+    common, CSRF, auth and messages middleware, when the request carries no session cookie (so the visitor is
+    anonymous).
 
-    Such a view reads nothing of the session, the messages or the CSRF token, renders no form that posts, and
-    is the same page in every language the site has (one), so the middleware that provide those can be skipped.
+    Such a view reads nothing of the session, the messages or the CSRF token and renders no form that posts,
+    so the middleware that provide those can be skipped.
     The list is in the settings, beside ``PAGE_CACHE_URL_NAMES``, so that the apps do not import ``config``.
 
     Those middleware cost about as much CPU as the detail page served from its cache; a visitor without a
     session has nothing for them to do. Staff (who have a session) and every other view go the whole way.
     Sits after the security, CSP and X-Frame-Options middleware in MIDDLEWARE, so every answer carries their
-    headers. The view sees ``request.user`` as an ``AnonymousUser`` and ``request.resolver_match`` as usual.
+    headers, and after the HTTP caching and compression ones (``config/http_cache.py``), which treat its
+    answers as any other. The view sees ``request.user`` as an ``AnonymousUser`` and ``request.resolver_match`` as usual.
     """
 
     def __init__(self, get_response):
@@ -116,6 +119,8 @@ class PublicPageCacheMiddleware:
     A page is stored whole, with the Content-Security-Policy header that carries its nonce, so page and policy
     always match. Only visitors without a session cookie are served from it (staff see live pages), and only
     200 responses that set no cookie are stored. Off when ``settings.PAGE_CACHE_SECONDS`` is 0.
+    Entries are keyed by the site's content version (``subsidies.versioning``, one query), so a staff save
+    makes the next request render anew on every app server, and its ETag (config/http_cache.py) changes.
     Sits after the CSP middleware in MIDDLEWARE.
     """
 
@@ -150,7 +155,7 @@ class PublicPageCacheMiddleware:
         if match is None or match.view_name not in settings.PAGE_CACHE_URL_NAMES:
             return None
         digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-        return f"page:{digest}"
+        return f"page:{versioning.current()}:{digest}"
 
     def _store(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
         key = getattr(request, "_page_cache_key", None)

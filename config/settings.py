@@ -68,7 +68,14 @@ if DEBUG:
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "config.middleware.PermissionsPolicyMiddleware",
+    # Static files never reach what follows: whitenoise serves its own compressed copies.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # HTTP caching and compression (config/http_cache.py): compression outside the ETag, so the ETag is the
+    # uncompressed body's (made weak when compressed) and If-None-Match still matches; the 304 is made outside
+    # the CSP middleware, so it carries no policy header and the browser keeps the one stored with the body.
+    "config.http_cache.CompressionMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
+    "config.http_cache.HttpCachingMiddleware",
     "config.middleware.RejectNulMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -76,7 +83,8 @@ MIDDLEWARE = [
     # the views named in FAST_LANE_URL_NAMES (the detail page) for such a visitor.
     "config.middleware.FastLaneMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # No LocaleMiddleware: the site speaks one language (LANGUAGE_CODE is always the active one), and it would
+    # add "Vary: Accept-Language" to every answer, which a CDN would have to key on for a choice that is not made.
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -160,6 +168,30 @@ else:
 # shared cache: per-process memory would let app servers disagree. The detail page is not here: it counts views.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "60" if CACHE_URL else "0"))
 PAGE_CACHE_URL_NAMES = ["subsidies:home", "subsidies:list", "subsidies:region", "subsidies:purpose"]
+
+# HTTP caching of anonymous GET pages (config/http_cache.py; the table and its reasons: subsidies/README.md,
+# "DESIGN notes: HTTP caching"): seconds per view name. max-age + stale-while-revalidate always end by the next
+# JST midnight, and by the page's own expiry where the view states one (the detail page). The detail page's
+# s-maxage=0 makes shared caches (a CDN) revalidate every view, so each reaches the site and is counted.
+_minute, _hour, _day = 60, 60 * 60, 24 * 60 * 60
+HTTP_CACHE_POLICIES = {
+    "subsidies:home": {"max_age": _minute, "stale_while_revalidate": 4 * _minute},
+    "subsidies:list": {"max_age": _minute, "stale_while_revalidate": 4 * _minute},
+    "subsidies:region": {"max_age": _minute, "stale_while_revalidate": 4 * _minute},
+    "subsidies:purpose": {"max_age": _minute, "stale_while_revalidate": 4 * _minute},
+    "subsidies:detail": {"max_age": 5 * _minute, "stale_while_revalidate": 5 * _minute, "s_maxage": 0},
+    "subsidies:deadline_ics": {"max_age": _hour, "stale_while_revalidate": _hour},
+    "subsidies:feed": {"max_age": 10 * _minute, "stale_while_revalidate": _hour},
+    "subsidies:robots": {"max_age": _day, "stale_while_revalidate": _day},
+    "sitemap": {"max_age": _hour, "stale_while_revalidate": _day},
+    "about": {"max_age": 10 * _minute, "stale_while_revalidate": _hour},
+    "disclaimer": {"max_age": _day, "stale_while_revalidate": _day},
+    "checklists:checklist": {"max_age": 5 * _minute, "stale_while_revalidate": 5 * _minute},
+    "comparisons:compare": {"max_age": 5 * _minute, "stale_while_revalidate": 5 * _minute},
+    "assistant:ask": {"max_age": 5 * _minute, "stale_while_revalidate": 5 * _minute},
+    "matching:match": {"max_age": _minute, "stale_while_revalidate": 4 * _minute},
+    "matching:verdict": {"max_age": 5 * _minute, "stale_while_revalidate": 5 * _minute},
+}
 
 # Views answered for a visitor without a session before the session, CSRF and auth middleware
 # (config.middleware.FastLaneMiddleware): they read nothing of those and render no form that posts.

@@ -12,6 +12,10 @@ JST midnight, the next status change of the listing or of a listing in its simil
 
 On a hit a request makes one query (``read_row``: a SELECT, or for a browser's first view the UPDATE that
 counts it) and renders no template.
+
+The public's page is the same bytes for everyone who asks while it is true, so it can be cached by browsers and
+CDNs and revalidated (``ETag``, see "DESIGN notes: HTTP caching" in the README): its CSP nonce is not random per
+response but derived from what the page says (``nonce_for``), and the view count is part of its ETag.
 """
 
 import dataclasses
@@ -23,12 +27,13 @@ from django.db import connection
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
+from django.utils.crypto import salted_hmac
 
 from . import fragments
 from .detail_parts import detail_parts
 from .models import ContentVersion, Subsidy
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 TEMPLATE = "subsidies/subsidy_detail.html"
 # The page's per-request values, filled into the cached page on every request.
 SLOTS = ("nonce", "views")
@@ -93,14 +98,45 @@ def read_row(pk: int, *, drafts: bool, count: bool = False) -> PageRow | None:
     return PageRow(pk=pk, updated_at=updated_at, state=state, token=token or "", view_count=view_count)
 
 
+def nonce_for(page: fragments.Slotted) -> str:
+    """The CSP nonce of the public's page: a keyed hash (``SECRET_KEY``) of what the page says.
+
+    A nonce random per response would make every response's body and ``Content-Security-Policy`` header
+    differ, so no ETag could name them, and a 304 would pair the body a browser kept (old nonce) with the
+    header of a new response. Derived from the page, the nonce is the same for every response of the same page,
+    and a 304 (which carries no CSP header: see ``config/http_cache.py``) leaves the browser's stored pair as
+    it was. The nonce still guards: markup injected into a listing changes what the page says and so the nonce,
+    which only the server can compute, so it cannot carry the nonce of the page it ends up in.
+    """
+    return salted_hmac("subsidies.detail_page.nonce", page.digest, algorithm="sha256").hexdigest()[:32]
+
+
+def etag_for(page: fragments.Slotted, views: str) -> str:
+    """The public page's ETag: what the page says and the view count it shows (``views``, the filled-in item).
+
+    The same page with another count shown is another representation, so a browser that revalidates is sent
+    the count as it is now, never kept on an old one by a 304.
+    """
+    digest = hashlib.blake2b(f"{page.digest}|{views}".encode(), digest_size=16).hexdigest()
+    return f'"{digest}"'
+
+
 def page_key(row: PageRow) -> str:
     digest = hashlib.blake2b(row.version.encode(), digest_size=12).hexdigest()
     return f"subsidies:detail-page:{CACHE_VERSION}:{row.pk}:{digest}"
 
 
-def page(request: HttpRequest, row: PageRow, *, now: datetime.datetime, cached: bool) -> fragments.Slotted:
+def page(
+    request: HttpRequest,
+    row: PageRow,
+    *,
+    now: datetime.datetime,
+    cached: bool,
+    expiry: fragments.Expiry | None = None,
+) -> fragments.Slotted:
     """The page at ``now`` with the slots ``SLOTS`` to fill in, from the cache when ``cached`` and the entry is
-    still true at ``now``; else rendered (and stored when ``cached``).
+    still true at ``now``; else rendered (and stored when ``cached``). ``expiry``, when given, is lowered to the
+    first moment the page may change (the view tells HTTP caches so).
 
     The template may read nothing from the request but through the slots, and nothing from the clock but
     ``now`` (whose effects ``Expiry`` follows). The entry is the public's page: a request from a signed-in
@@ -129,5 +165,9 @@ def page(request: HttpRequest, row: PageRow, *, now: datetime.datetime, cached: 
         return slots.split(render_to_string(TEMPLATE, context, request))
 
     if not cached:
-        return render(fragments.Expiry.starting(now))
-    return fragments.cached(page_key(row), now=now, build=render, local=LOCAL_PAGES)
+        own = fragments.Expiry.starting(now)
+        rendered = render(own)
+        if expiry is not None:
+            expiry.not_after(own.at)
+        return rendered
+    return fragments.cached(page_key(row), now=now, build=render, expiry=expiry, local=LOCAL_PAGES)

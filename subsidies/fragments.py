@@ -15,6 +15,7 @@ its parts.
 
 import dataclasses
 import datetime
+import hashlib
 import math
 import secrets
 import threading
@@ -140,10 +141,22 @@ def cached_html(
 class Slotted:
     """HTML with holes for per-request values: even items are UTF-8 HTML, odd items are slot names.
 
-    Kept encoded, so filling it is one ``join`` of bytes, ready to send.
+    Kept encoded, so filling it is one ``join`` of bytes, ready to send. ``digest`` names what the pieces say
+    (the HTML and where each slot goes), computed once: two renders that say the same have the same digest on
+    every app server, which is what the detail page's ETag and CSP nonce are made from (``detail_page``).
     """
 
     pieces: tuple[bytes | str, ...]
+    digest: str = ""
+
+    def __post_init__(self):
+        if not self.digest:
+            hasher = hashlib.blake2b(digest_size=16)
+            for index, piece in enumerate(self.pieces):
+                data = piece if index % 2 == 0 else piece.encode()
+                hasher.update(b"%d:%d:" % (index % 2, len(data)))
+                hasher.update(data)
+            object.__setattr__(self, "digest", hasher.hexdigest())
 
     def fill(self, **values: str) -> bytes:
         pieces = list(self.pieces)

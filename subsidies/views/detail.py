@@ -1,12 +1,15 @@
 """The detail page of one listing and its deadline as an iCalendar file."""
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csp import get_nonce
 from django.shortcuts import get_object_or_404
 from django.utils.cache import patch_cache_control
+from django.utils.csp import CSP, build_policy
+from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
-from subsidies import calendar, clock, counting, detail_page
+from subsidies import calendar, clock, counting, detail_page, fragments
 from subsidies.detail_parts import absolute, deadline_description
 from subsidies.formatting import format_views
 from subsidies.models import Subsidy
@@ -37,14 +40,25 @@ def subsidy_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # them alone, neither read from nor stored in the cache; so does a request with a query string, which
     # other apps' sections may read (the comparison button reads ?compare=).
     signed_in = request.user.is_authenticated
-    page = detail_page.page(request, row, now=clock.now(), cached=not (signed_in or request.GET))
-    nonce = get_nonce(request)
-    response = HttpResponse(
-        page.fill(nonce="" if nonce is None else str(nonce), views=views_item(row.view_count))
-    )
+    now = clock.now()
+    expiry = fragments.Expiry.starting(now)
+    page = detail_page.page(request, row, now=now, cached=not (signed_in or request.GET), expiry=expiry)
+    views = views_item(row.view_count)
     if signed_in:
+        nonce = get_nonce(request)
+        response = HttpResponse(page.fill(nonce="" if nonce is None else str(nonce), views=views))
         # Nor may a browser's or a proxy's cache keep it.
         patch_cache_control(response, private=True, no_store=True)
+    else:
+        # The same bytes for everyone while the page is true: a nonce derived from the page (the policy header
+        # set here carries it; the CSP middleware keeps a header a view set), an ETag, and the moment the page
+        # may change, which HTTP caches may not keep it past (config/http_cache.py).
+        nonce = detail_page.nonce_for(page)
+        response = HttpResponse(page.fill(nonce=nonce, views=views))
+        if settings.SECURE_CSP:
+            response.headers[str(CSP.HEADER_ENFORCE)] = build_policy(settings.SECURE_CSP, nonce)
+        response.headers["ETag"] = detail_page.etag_for(page, views)
+        response.headers["Expires"] = http_date(expiry.at.timestamp())
     if counted:
         counting.remember_view(request, response, row.pk)
     return response
