@@ -40,6 +40,7 @@ WORKERS = int(os.environ.get("BENCH_WORKERS", str(os.cpu_count() or 2)))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "6"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
+THREADS = 1  # wrk's threads (pages_vs_static.py uses 2)
 SEED = 155678
 BROWSER = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36"
 BASE = f"http://127.0.0.1:{PORT}"
@@ -183,7 +184,7 @@ def database_cpu_since(before: dict[str, float]) -> float:
 
 
 def wrk(path, headers, seconds, server=None):
-    args = ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency"]
+    args = ["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency"]
     for name, value in headers.items():
         args += ["-H", f"{name}: {value}"]
     before = (server_cpu(server), database_cpu()) if server else (0.0, {})

@@ -4,6 +4,7 @@ Each middleware is small and configured from settings (see ``config/settings.py`
 """
 
 import hashlib
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
@@ -113,6 +114,22 @@ class FastLaneMiddleware:
         return response
 
 
+def cache_path(request: HttpRequest) -> str:
+    """The page's path with its query normalised, so that equivalent URLs share one cache entry: parameters
+    sorted by name and value, empty values and ``page=1`` (the default page) left out.
+
+    ``?region=tokyo&purpose=b&purpose=a&q=`` and ``?purpose=a&purpose=b&region=tokyo&page=1`` are one page.
+    Every other parameter is kept as it came: a value the page reports as unusable (a note on the page) or one a
+    feature reads (``?compare=``) keys its own entry."""
+    pairs = sorted(
+        (name, value)
+        for name, values in request.GET.lists()
+        for value in values
+        if value.strip() and not (name == "page" and value.strip() == "1")
+    )
+    return request.path + ("?" + urlencode(pairs) if pairs else "")
+
+
 class PublicPageCacheMiddleware:
     """Serves anonymous GETs of the pages named in ``settings.PAGE_CACHE_URL_NAMES`` from the shared cache.
 
@@ -154,7 +171,7 @@ class PublicPageCacheMiddleware:
         match = request.resolver_match
         if match is None or match.view_name not in settings.PAGE_CACHE_URL_NAMES:
             return None
-        digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+        digest = hashlib.sha256(cache_path(request).encode()).hexdigest()
         return f"page:{versioning.current()}:{digest}"
 
     def _store(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:

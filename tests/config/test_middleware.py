@@ -75,3 +75,23 @@ def test_detail_pages_and_errors_are_never_cached(client, demo_data, redis_page_
 def test_without_a_shared_cache_nothing_is_cached(client, demo_data, settings):
     settings.PAGE_CACHE_SECONDS = 0
     assert "X-Page-Cache" not in client.get("/subsidies/").headers
+
+
+@pytest.mark.django_db
+def test_equivalent_listing_urls_share_one_cache_entry(client, demo_data, redis_page_cache):
+    first = client.get("/subsidies/?region=tokyo&purpose=equipment-it&purpose=sales-expansion&q=")
+    assert first.headers["X-Page-Cache"] == "miss"
+    same = Client().get("/subsidies/?purpose=sales-expansion&purpose=equipment-it&page=1&region=tokyo")
+    assert same.headers["X-Page-Cache"] == "hit"
+    assert same.content == first.content
+    # A different value, or a second page, is another page.
+    assert Client().get("/subsidies/?region=osaka&purpose=equipment-it").headers["X-Page-Cache"] == "miss"
+    assert Client().get("/subsidies/?page=2").headers.get("X-Page-Cache") in ("miss", None)
+
+
+def test_the_cache_path_sorts_the_parameters_and_drops_empty_values_and_the_first_page(rf):
+    from config.middleware import cache_path
+
+    assert cache_path(rf.get("/subsidies/?b=2&a=1&a=0&q=&page=1")) == "/subsidies/?a=0&a=1&b=2"
+    assert cache_path(rf.get("/subsidies/?page=3")) == "/subsidies/?page=3"
+    assert cache_path(rf.get("/subsidies/")) == "/subsidies/"
