@@ -190,15 +190,14 @@ class Maker:
         return row, m2m, children
 
 
-_piece_cache: dict[str, tuple[str, set]] = {}
+_piece_cache: dict[str, tuple[str]] = {}
 
 
-def _piece(text: str) -> tuple[str, set]:
-    """A piece's normalised form and grams, cached: articles reuse a few thousand sentences."""
+def _piece(text: str) -> tuple[str]:
+    """A piece's normalised form, cached: articles reuse a few thousand sentences."""
     cached = _piece_cache.get(text)
     if cached is None:
-        normalized = search.normalize(text)
-        cached = _piece_cache[text] = (normalized, set(search.grams(normalized)))
+        cached = _piece_cache[text] = (search.normalize(text),)
     return cached
 
 
@@ -210,13 +209,8 @@ def _entry(row, org_names, children):
     pieces += [x for d in children[RequiredDocument] for x in ("\n", d["name"], "\n", d.get("detail", ""))]
     pieces += [x for f in children[FAQ] for x in ("\n", f["question"], "\n", f["answer"])]
     pieces += [x for name in row.pop("_taxonomy_names") for x in ("\n", name)]
-    parts = [_piece(p) for p in pieces if p]
-    text = "".join(n for n, _ in parts)
-    grams = set().union(*(g for _, g in parts))
-    for (left, _), (right, _) in zip(parts, parts[1:], strict=False):
-        if left and right and not left[-1].isspace() and not right[0].isspace():
-            grams.add(left[-1] + right[0])
-    grams = sorted(grams)
+    text = "".join(_piece(p)[0] for p in pieces if p)
+    grams = search.grams(text)
     if connection.vendor == "postgresql":
         grams = search.pg_array_literal(grams)
     return {"subsidy_id": row["id"], "title": search.normalize(row["title"]), "text": text, "grams": grams}

@@ -23,8 +23,14 @@ def test_query_terms_are_split_on_any_width_of_space_and_deduplicated():
     assert search.split_terms("　 ") == []
 
 
-def test_grams_are_every_character_and_adjacent_pair_without_whitespace():
+def test_grams_are_every_run_of_one_to_three_characters_without_whitespace():
     assert search.grams("ab c") == ["a", "ab", "b", "c"]
+    assert search.grams("海外展開") == ["外", "外展", "外展開", "展", "展開", "海", "海外", "海外展", "開"]
+
+
+def test_terms_of_up_to_three_characters_are_their_own_gram_longer_ones_their_trigrams():
+    assert search.term_grams("海外展") == ["海外展"]
+    assert search.term_grams("海外展開") == ["外展開", "海外展"]
 
 
 def test_pg_array_literal_quotes_every_element():
