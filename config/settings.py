@@ -167,7 +167,16 @@ else:
 # Anonymous GETs of these pages are served from the cache for this many seconds (0 = off). Only with a
 # shared cache: per-process memory would let app servers disagree. The detail page is not here: it counts views.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "60" if CACHE_URL else "0"))
-PAGE_CACHE_URL_NAMES = ["subsidies:home", "subsidies:list", "subsidies:region", "subsidies:purpose"]
+PAGE_CACHE_URL_NAMES = [
+    "subsidies:home",
+    "subsidies:list",
+    "subsidies:region",
+    "subsidies:purpose",
+    # GET pages of the feature apps that read only their query string (no session, no form that posts).
+    "comparisons:compare",
+    "checklists:checklist",
+    "matching:match",
+]
 
 # HTTP caching of anonymous GET pages (config/http_cache.py; the table and its reasons: subsidies/README.md,
 # "DESIGN notes: HTTP caching"): seconds per view name. max-age + stale-while-revalidate always end by the next

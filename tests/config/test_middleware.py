@@ -95,3 +95,19 @@ def test_the_cache_path_sorts_the_parameters_and_drops_empty_values_and_the_firs
     assert cache_path(rf.get("/subsidies/?b=2&a=1&a=0&q=&page=1")) == "/subsidies/?a=0&a=1&b=2"
     assert cache_path(rf.get("/subsidies/?page=3")) == "/subsidies/?page=3"
     assert cache_path(rf.get("/subsidies/")) == "/subsidies/"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/compare/?ids=155678,200013",
+        "/subsidies/155678/checklist/?done=elig-1",
+        "/match/?pref=tokyo&biz=manufacturing&emp=12",
+    ],
+)
+def test_the_feature_apps_get_pages_are_cached_whole_too(client, demo_data, redis_page_cache, url):
+    first = client.get(url)
+    assert first.status_code == 200 and first.headers["X-Page-Cache"] == "miss"
+    again = Client().get(url)
+    assert again.headers["X-Page-Cache"] == "hit" and again.content == first.content
