@@ -46,6 +46,7 @@ PAGES = [
     ("keyword listing", "/subsidies/?q=%E8%A8%AD%E5%82%99&region=tokyo"),
     ("compare", "/compare/?ids=155678,200013,200020"),
     ("checklist", "/subsidies/155678/checklist/"),
+    ("detail (first visit, counted)", stack.PAGE),
     ("detail (returning browser)", stack.PAGE),
 ]
 
