@@ -82,6 +82,9 @@ MIDDLEWARE = [
     # After the headers every page carries, before what a visitor without a session has no use for: answers
     # the views named in FAST_LANE_URL_NAMES (the detail page) for such a visitor.
     "config.middleware.FastLaneMiddleware",
+    # After CSP (a stored page keeps the policy header it was rendered with), before the session and the rest:
+    # a cached page for a visitor without a session is answered here (PAGE_CACHE_URL_NAMES).
+    "config.middleware.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # No LocaleMiddleware: the site speaks one language (LANGUAGE_CODE is always the active one), and it would
     # add "Vary: Accept-Language" to every answer, which a CDN would have to key on for a choice that is not made.
@@ -89,8 +92,6 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    # After CSP: a stored page keeps the policy header (and nonce) it was rendered with.
-    "config.middleware.PublicPageCacheMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]

@@ -111,3 +111,24 @@ def test_the_feature_apps_get_pages_are_cached_whole_too(client, demo_data, redi
     assert first.status_code == 200 and first.headers["X-Page-Cache"] == "miss"
     again = Client().get(url)
     assert again.headers["X-Page-Cache"] == "hit" and again.content == first.content
+
+
+def test_a_cached_page_is_answered_before_the_session_csrf_auth_and_messages_middleware(settings):
+    order = settings.MIDDLEWARE
+    cache_at = order.index("config.middleware.PublicPageCacheMiddleware")
+    assert order.index("django.middleware.csp.ContentSecurityPolicyMiddleware") < cache_at
+    for inner in (
+        "django.contrib.sessions.middleware.SessionMiddleware",
+        "django.middleware.csrf.CsrfViewMiddleware",
+        "django.contrib.auth.middleware.AuthenticationMiddleware",
+        "django.contrib.messages.middleware.MessageMiddleware",
+    ):
+        assert cache_at < order.index(inner), inner
+
+
+@pytest.mark.django_db
+def test_a_visitor_with_a_messages_cookie_gets_the_live_page(client, demo_data, redis_page_cache):
+    client.get("/subsidies/")
+    other = Client()
+    other.cookies["messages"] = "x"
+    assert "X-Page-Cache" not in other.get("/subsidies/").headers
