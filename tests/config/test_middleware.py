@@ -132,3 +132,18 @@ def test_a_visitor_with_a_messages_cookie_gets_the_live_page(client, demo_data, 
     other = Client()
     other.cookies["messages"] = "x"
     assert "X-Page-Cache" not in other.get("/subsidies/").headers
+
+
+@pytest.mark.django_db
+def test_a_process_keeps_a_copy_of_the_pages_it_serves_until_the_content_changes(
+    client, demo_data, redis_page_cache
+):
+    first = client.get("/subsidies/")
+    redis_page_cache.clear()  # the shared copy gone: this process still has its own
+    again = client.get("/subsidies/")
+    assert again.headers["X-Page-Cache"] == "hit" and again.content == first.content
+    subsidy = Subsidy.objects.get(pk=155678)
+    subsidy.title = "変更後のタイトル"
+    subsidy.save()  # a new content version: a new key for every process
+    fresh = client.get("/subsidies/")
+    assert fresh.headers["X-Page-Cache"] == "miss"
