@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.csp import CSP, build_policy
 
-from subsidies import versioning
+from subsidies import clock, versioning
 from subsidies.fragments import ProcessCache
 
 # The header's name as a plain ``str``: ``CSP.HEADER_ENFORCE`` is a StrEnum member, and a WSGI server that checks
@@ -149,8 +149,8 @@ class PublicPageCacheMiddleware:
     A page is stored whole, with the Content-Security-Policy header that carries its nonce, so page and policy
     always match. Only visitors without a session or messages cookie are served from it (staff see live pages),
     and only 200 responses that set no cookie are stored. Off when ``settings.PAGE_CACHE_SECONDS`` is 0.
-    Entries are keyed by the site's content version (``subsidies.versioning``, one query) and the normalised
-    query (``cache_path``), so a staff save makes the next request render anew on every app server, and its
+    Entries are keyed by the site's content version (``subsidies.versioning``, one query), the JST date (days
+    left change at midnight) and the normalised query (``cache_path``), so a staff save makes the next request render anew on every app server, and its
     ETag (config/http_cache.py) changes.
 
     Sits with the fast lane, before the session, common, CSRF, auth and messages middleware: a hit is answered
@@ -200,7 +200,8 @@ class PublicPageCacheMiddleware:
         if match.view_name not in settings.PAGE_CACHE_URL_NAMES:
             return None
         digest = hashlib.sha256(cache_path(request).encode()).hexdigest()
-        return f"page:{versioning.current()}:{digest}"
+        # The JST date too: a page's statuses and days left change at midnight with no staff save.
+        return f"page:{versioning.current()}:{clock.jst_date(clock.now()).isoformat()}:{digest}"
 
     def _store(self, request: HttpRequest, key: str, response: HttpResponse) -> HttpResponse:
         if response.status_code != 200 or response.streaming or response.cookies:

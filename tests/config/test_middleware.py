@@ -1,5 +1,7 @@
 """Hostile input stops at the door with a 400 page; the shared page cache serves anonymous listings."""
 
+import datetime
+
 import pytest
 from django.core.cache import caches
 from django.test import Client
@@ -147,3 +149,19 @@ def test_a_process_keeps_a_copy_of_the_pages_it_serves_until_the_content_changes
     subsidy.save()  # a new content version: a new key for every process
     fresh = client.get("/subsidies/")
     assert fresh.headers["X-Page-Cache"] == "miss"
+
+
+@pytest.mark.django_db
+def test_a_cached_page_is_not_served_after_midnight_in_japan(
+    client, demo_data, redis_page_cache, monkeypatch
+):
+    from subsidies import clock
+
+    evening = datetime.datetime(2026, 12, 4, 14, 59, 59, tzinfo=datetime.UTC)  # 23:59:59 JST
+    monkeypatch.setattr(clock, "now", lambda: evening)
+    assert client.get("/subsidies/").headers["X-Page-Cache"] == "miss"
+    assert client.get("/subsidies/").headers["X-Page-Cache"] == "hit"
+    monkeypatch.setattr(
+        clock, "now", lambda: evening + datetime.timedelta(seconds=1)
+    )  # 00:00 JST: days left moved
+    assert client.get("/subsidies/").headers["X-Page-Cache"] == "miss"
