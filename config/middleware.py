@@ -150,8 +150,8 @@ class PublicPageCacheMiddleware:
     always match. Only visitors without a session or messages cookie are served from it (staff see live pages),
     and only 200 responses that set no cookie are stored. Off when ``settings.PAGE_CACHE_SECONDS`` is 0.
     Entries are keyed by the site's content version (``subsidies.versioning``, one query), the JST date (days
-    left change at midnight) and the normalised query (``cache_path``), so a staff save makes the next request render anew on every app server, and its
-    ETag (config/http_cache.py) changes.
+    left change at midnight) and the normalised query (``cache_path``), so a staff save makes the next request
+    render anew on every app server, and its ETag (config/http_cache.py) changes.
 
     Sits with the fast lane, before the session, common, CSRF, auth and messages middleware: a hit is answered
     without them (a visitor without a session has nothing for them to do). That is the measured difference:

@@ -7,6 +7,7 @@ from django.core.cache import caches
 from django.test import Client
 from django.urls import reverse
 
+from subsidies import clock
 from subsidies.models import Subsidy
 
 
@@ -155,13 +156,10 @@ def test_a_process_keeps_a_copy_of_the_pages_it_serves_until_the_content_changes
 def test_a_cached_page_is_not_served_after_midnight_in_japan(
     client, demo_data, redis_page_cache, monkeypatch
 ):
-    from subsidies import clock
-
     evening = datetime.datetime(2026, 12, 4, 14, 59, 59, tzinfo=datetime.UTC)  # 23:59:59 JST
     monkeypatch.setattr(clock, "now", lambda: evening)
     assert client.get("/subsidies/").headers["X-Page-Cache"] == "miss"
     assert client.get("/subsidies/").headers["X-Page-Cache"] == "hit"
-    monkeypatch.setattr(
-        clock, "now", lambda: evening + datetime.timedelta(seconds=1)
-    )  # 00:00 JST: days left moved
+    midnight = evening + datetime.timedelta(seconds=1)  # 00:00 JST: every days-left figure moved
+    monkeypatch.setattr(clock, "now", lambda: midnight)
     assert client.get("/subsidies/").headers["X-Page-Cache"] == "miss"
