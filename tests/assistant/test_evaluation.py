@@ -13,7 +13,7 @@ from django.conf import settings
 
 from assistant.answers import Answer
 from subsidies.models import Subsidy
-from tests.assistant import evaluation_dev, evaluation_heldout
+from tests.assistant import evaluation_dev, evaluation_heldout, evaluation_heldout2
 from tests.assistant.evaluation import evaluate
 from tests.factories import NOW
 
@@ -23,6 +23,10 @@ HELD_OUT_MAX_CONFIDENT_WRONG = 0.02
 # What the held-out set measured when the answering rules of issue 22 were finished (203/226 = 89.8 %, just
 # under the target): a change that scores below it is a regression.
 HELD_OUT_MIN_ACCURACY = 0.895
+# The second held-out set (``evaluation_heldout2.py``), written by reading the listings only, measured once before
+# any change to the answering code: 310/452 = 68.6 %, confident wrong 13/133 = 9.8 %. Scores below are regressions.
+HELD_OUT_2_MIN_ACCURACY = 0.685
+HELD_OUT_2_MAX_CONFIDENT_WRONG = 0.098
 DEV_MIN_ACCURACY = 0.95
 
 
@@ -34,16 +38,19 @@ def demo_listing_pks() -> set[int]:
     return pks
 
 
-def test_the_held_out_set_covers_every_demo_listing_with_enough_unanswerable_questions():
-    cases = evaluation_heldout.CASES
+@pytest.mark.parametrize("held_out", [evaluation_heldout, evaluation_heldout2], ids=["first", "second"])
+def test_each_held_out_set_covers_every_demo_listing_with_enough_unanswerable_questions(held_out):
+    cases = held_out.CASES
     assert len(cases) >= 150
     assert {pk for pk, _, _ in cases} == demo_listing_pks()
     assert sum(expected is None for *_, expected in cases) / len(cases) >= 0.25
 
 
-def test_no_held_out_question_is_in_the_development_set():
+def test_no_held_out_question_is_in_the_development_set_or_the_other_held_out_set():
     dev = {(pk, question) for pk, question, _ in evaluation_dev.CASES}
+    first = {(pk, question) for pk, question, _ in evaluation_heldout.CASES}
     assert [case for case in evaluation_heldout.CASES if case[:2] in dev] == []
+    assert [case for case in evaluation_heldout2.CASES if case[:2] in dev | first] == []
 
 
 @pytest.fixture
@@ -101,3 +108,23 @@ def test_held_out_set_score(held_out_score, capsys):
 @pytest.mark.xfail(strict=True, reason="held-out accuracy is 89.8 %, under the issue's 90 % target")
 def test_held_out_set_reaches_the_issues_accuracy_target(held_out_score):
     assert held_out_score.accuracy >= HELD_OUT_TARGET_ACCURACY
+
+
+@pytest.fixture
+def second_held_out_score(listings):
+    return evaluate(evaluation_heldout2.CASES, listings, now=NOW)
+
+
+def test_second_held_out_set_score(second_held_out_score, capsys):
+    """Only the aggregate is printed: the set's misses are not read, so it stays held out."""
+    line = second_held_out_score.line("second held-out set")
+    with capsys.disabled():
+        print("\n" + line)
+    assert second_held_out_score.accuracy >= HELD_OUT_2_MIN_ACCURACY, line
+    assert second_held_out_score.confident_wrong_rate <= HELD_OUT_2_MAX_CONFIDENT_WRONG, line
+
+
+@pytest.mark.xfail(strict=True, reason="second held-out set: 68.6 % correct, 9.8 % confident wrong (targets 90 %, 2 %)")
+def test_second_held_out_set_reaches_the_issues_targets(second_held_out_score):
+    assert second_held_out_score.accuracy >= HELD_OUT_TARGET_ACCURACY
+    assert second_held_out_score.confident_wrong_rate <= HELD_OUT_MAX_CONFIDENT_WRONG
