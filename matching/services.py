@@ -47,7 +47,8 @@ def _mask(bits: np.ndarray, size: int) -> np.ndarray:
 
 
 def condition_states(index: ListingIndex, applicant: Applicant, vocabulary: Vocabulary, positions=None):
-    """Each condition's state for every listing of the index (or for the rows at ``positions``)."""
+    """(columns, states): the conditions of every listing of the index (or of the rows at ``positions``, an
+    ascending array) and each condition's state for each of those rows."""
     size = index.size
     national = _mask(
         index.any_option("region", [r.pk for r in vocabulary.regions if r.code == Region.NATIONAL_CODE]), size
@@ -66,7 +67,7 @@ def condition_states(index: ListingIndex, applicant: Applicant, vocabulary: Voca
         national, industry_listed = national[positions], industry_listed[positions]
         in_region = None if in_region is None else in_region[positions]
         industry_ok = None if industry_ok is None else industry_ok[positions]
-    return eligibility.states(
+    return columns, eligibility.states(
         columns,
         applicant,
         in_region=in_region,
@@ -113,31 +114,35 @@ def match(
 ) -> list[Group]:
     """The listings the filters let through, in three groups (対象になりそう / 要確認 / 対象外), each ordered by
     deadline (open first, as on the listing), with the reasons of the ``group_size`` first of each group."""
-    selected = _mask(combined(index, listing_bits(listing, index)), index.size)
-    by_kind = condition_states(index, applicant, listing.vocabulary)
+    # The conditions are judged only for the listings the filters let through (a purpose or a status leaves
+    # a fraction of the catalog), in the index's order.
+    selected = np.flatnonzero(_mask(combined(index, listing_bits(listing, index)), index.size))
+    columns, by_kind = condition_states(index, applicant, listing.vocabulary, positions=selected)
     worst = eligibility.worst(by_kind)
-    masks = {
-        Fit.LIKELY: selected & (worst <= eligibility.MET),
-        Fit.CHECK: selected & (worst == eligibility.UNKNOWN),
-        Fit.NOT_ELIGIBLE: selected & (worst == eligibility.FAILED),
+    rows_of = {
+        Fit.LIKELY: worst <= eligibility.MET,
+        Fit.CHECK: worst == eligibility.UNKNOWN,
+        Fit.NOT_ELIGIBLE: worst == eligibility.FAILED,
     }
-    shown = {
-        fit: index.ordered(pack(mask), "deadline", at=now)[:group_size].tolist()
-        for fit, mask in masks.items()
-    }
-    rows = {s.pk: s for s in _cards([pk for ids in shown.values() for pk in ids], now=now)}
+    shown = {}
+    for fit, rows in rows_of.items():
+        mask = np.zeros(index.size, dtype=bool)
+        mask[selected[rows]] = True
+        shown[fit] = index.ordered(pack(mask), "deadline", at=now)[:group_size].tolist()
+    cards = {s.pk: s for s in _cards([pk for ids in shown.values() for pk in ids], now=now)}
     groups = []
     for fit, ids in shown.items():
         results = []
         for pk in ids:
-            if pk not in rows:
+            if pk not in cards:
                 continue
             position = int(index.positions_of([pk])[0])
+            row = int(np.searchsorted(selected, position))
             reasons = _reasons(
-                index, listing.vocabulary, index.conditions, by_kind, position, position, applicant, rows[pk]
+                index, listing.vocabulary, columns, by_kind, row, position, applicant, cards[pk]
             )
-            results.append(Result(rows[pk], fit, reasons))
-        groups.append(Group(fit, int(np.count_nonzero(masks[fit])), results))
+            results.append(Result(cards[pk], fit, reasons))
+        groups.append(Group(fit, int(np.count_nonzero(rows_of[fit])), results))
     return groups
 
 
@@ -148,9 +153,8 @@ def verdict(
     positions = index.positions_of([subsidy.pk])
     if not positions.size:
         return None
-    by_kind = condition_states(index, applicant, vocabulary, positions=positions)
+    columns, by_kind = condition_states(index, applicant, vocabulary, positions=positions)
     fit = eligibility.fit_of(int(eligibility.worst(by_kind)[0]))
-    columns = index.conditions.at(positions)
     reasons = _reasons(index, vocabulary, columns, by_kind, 0, int(positions[0]), applicant, subsidy)
     return Result(subsidy, fit, reasons)
 

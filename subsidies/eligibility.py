@@ -493,13 +493,19 @@ class Columns:
         )
 
     def at(self, positions) -> "Columns":
-        """The rows at ``positions`` (an array), as Columns of their own."""
+        """The rows at ``positions`` (an ascending array), as Columns of their own."""
         positions = np.asarray(positions, dtype=np.int64)
-        where = {int(p): i for i, p in enumerate(positions)}
         values = {
             f.name: getattr(self, f.name)[positions] for f in dataclasses.fields(self) if f.name != "cities"
         }
-        return Columns(**values, cities={where[p]: names for p, names in self.cities.items() if p in where})
+        cities = {}
+        if self.cities and positions.size:
+            limited = np.fromiter(self.cities, dtype=np.int64, count=len(self.cities))
+            where = np.minimum(np.searchsorted(positions, limited), positions.size - 1)
+            kept = positions[where] == limited
+            for found, row in zip(limited[kept].tolist(), where[kept].tolist(), strict=True):
+                cities[row] = self.cities[found]
+        return Columns(**values, cities=cities)
 
 
 def _three(decided: np.ndarray, ok: np.ndarray) -> np.ndarray:

@@ -124,7 +124,9 @@ def test_second_held_out_set_score(second_held_out_score, capsys):
     assert second_held_out_score.confident_wrong_rate <= HELD_OUT_2_MAX_CONFIDENT_WRONG, line
 
 
-@pytest.mark.xfail(strict=True, reason="second held-out set: 68.6 % correct, 9.8 % confident wrong (targets 90 %, 2 %)")
+@pytest.mark.xfail(
+    strict=True, reason="second held-out set: 68.6 % correct, 9.8 % confident wrong (targets 90 %, 2 %)"
+)
 def test_second_held_out_set_reaches_the_issues_targets(second_held_out_score):
     assert second_held_out_score.accuracy >= HELD_OUT_TARGET_ACCURACY
     assert second_held_out_score.confident_wrong_rate <= HELD_OUT_MAX_CONFIDENT_WRONG

@@ -265,3 +265,14 @@ def test_reasons_read_in_plain_japanese_failed_first():
         ("所在地 東京都：対象地域 東京都", "✓"),
         ("従業員12人：上限20人以下", "✓"),
     ]
+
+
+def test_columns_at_some_positions_keep_each_rows_own_municipalities():
+    columns = Columns.empty(6)
+    columns.max_employees[:] = [1, 2, 3, 4, 5, 6]
+    columns.cities = {1: ("渋谷区",), 4: ("札幌市",), 5: ("那覇市",)}
+    picked = columns.at(np.array([0, 4, 5]))
+    assert picked.max_employees.tolist() == [1, 5, 6]
+    assert picked.cities == {1: ("札幌市",), 2: ("那覇市",)}
+    assert columns.at(np.array([0, 2])).cities == {}
+    assert columns.at(np.array([], dtype=np.int64)).cities == {}
