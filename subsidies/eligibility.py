@@ -464,31 +464,31 @@ class Applicant:
 class Columns:
     """The conditions of every listing of the listing index, one row per listing in its order."""
 
+    # Each column as narrow as its field allows (a PositiveIntegerField fits int32, a PositiveSmallIntegerField
+    # int16; each mask has fewer than 31 bits): 200,000 rows take 6.8 MB instead of 12.4.
     registered: np.ndarray  # bool: has an Eligibility row
-    excluded: np.ndarray  # int64 JSIC mask
-    legal_forms: np.ndarray  # int64 LegalForm mask; 0 = any
+    excluded: np.ndarray  # int32 JSIC mask
+    legal_forms: np.ndarray  # int32 LegalForm mask; 0 = any
     size: np.ndarray  # int8: 0 any, 1 中小企業者のみ, 2 小規模事業者のみ
-    max_employees: np.ndarray  # int64, -1 = no limit
+    max_employees: np.ndarray  # int32, -1 = no limit
     max_capital: np.ndarray  # int64, -1 = no limit
-    min_years: np.ndarray  # int64, -1 = none
-    max_years: np.ndarray  # int64, -1 = none
-    undetermined: np.ndarray  # int64 ConditionKind mask
+    min_years: np.ndarray  # int16, -1 = none
+    max_years: np.ndarray  # int16, -1 = none
+    undetermined: np.ndarray  # int32 ConditionKind mask
     cities: dict  # position -> tuple of normalised municipality names (only listings limited to some)
 
     @classmethod
     def empty(cls, size: int) -> "Columns":
-        minus = np.full(size, -1, dtype=np.int64)
-        zero = np.zeros(size, dtype=np.int64)
         return cls(
             registered=np.zeros(size, dtype=bool),
-            excluded=zero.copy(),
-            legal_forms=zero.copy(),
+            excluded=np.zeros(size, dtype=np.int32),
+            legal_forms=np.zeros(size, dtype=np.int32),
             size=np.zeros(size, dtype=np.int8),
-            max_employees=minus.copy(),
-            max_capital=minus.copy(),
-            min_years=minus.copy(),
-            max_years=minus.copy(),
-            undetermined=zero.copy(),
+            max_employees=np.full(size, -1, dtype=np.int32),
+            max_capital=np.full(size, -1, dtype=np.int64),
+            min_years=np.full(size, -1, dtype=np.int16),
+            max_years=np.full(size, -1, dtype=np.int16),
+            undetermined=np.zeros(size, dtype=np.int32),
             cities={},
         )
 

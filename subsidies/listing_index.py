@@ -300,8 +300,13 @@ def _int64_columns(sql: str, width: int) -> tuple[np.ndarray, ...]:
     aggregates = ", ".join(f"string_agg(int8send(c{i}), ''::bytea)" for i in range(width))
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {aggregates} FROM ({sql}) AS q({names})")
-        row = cursor.fetchone()
-    return tuple(np.frombuffer(bytes(value or b""), dtype=">i8").astype(np.int64) for value in row)
+        row = list(cursor.fetchone())
+    columns = []
+    for i, value in enumerate(row):
+        row[i] = None  # each column's bytes go as soon as it is converted: the build's peak memory
+        columns.append(np.frombuffer(value or b"", dtype=">i8").astype(np.int64))
+        del value
+    return tuple(columns)
 
 
 def _read_views():
@@ -418,20 +423,19 @@ def _read_conditions(pks: np.ndarray) -> eligibility.Columns:
         # them in memory (the index holds published listings only).
         joined = f"{Eligibility._meta.db_table} e"
         cases = " ".join(f"WHEN '{value}' THEN {code}" for value, code in sizes.items() if value)
-        ids, employees, capital, min_years, max_years, size = _inside(
-            pks,
-            _int64_columns(
-                "SELECT e.subsidy_id::int8, COALESCE(e.max_employees, -1)::int8, COALESCE(e.max_capital, -1)::int8,"
-                " COALESCE(e.min_years, -1)::int8, COALESCE(e.max_years, -1)::int8,"
-                f" (CASE e.company_size {cases} ELSE 0 END)::int8 FROM {joined}",
-                6,
-            ),
+        ids, *numbers = _int64_columns(
+            "SELECT e.subsidy_id::int8, COALESCE(e.max_employees, -1)::int8, COALESCE(e.max_capital, -1)::int8,"
+            " COALESCE(e.min_years, -1)::int8, COALESCE(e.max_years, -1)::int8,"
+            f" (CASE e.company_size {cases} ELSE 0 END)::int8 FROM {joined}",
+            6,
         )
-        where = np.searchsorted(pks, ids)
+        _, keep = _inside(pks, (ids, np.arange(ids.size)))
+        where = np.searchsorted(pks, ids[keep])
+        del ids
         columns.registered[where] = True
-        columns.max_employees[where], columns.max_capital[where] = employees, capital
-        columns.min_years[where], columns.max_years[where] = min_years, max_years
-        columns.size[where] = size.astype(np.int8)
+        # One column at a time, each dropped once copied: the build's peak memory.
+        for name in ("max_employees", "max_capital", "min_years", "max_years", "size"):
+            getattr(columns, name)[where] = numbers.pop(0)[keep]
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT e.municipalities, e.excluded_industries, e.legal_forms, e.undetermined,"

@@ -276,3 +276,21 @@ def test_columns_at_some_positions_keep_each_rows_own_municipalities():
     assert picked.cities == {1: ("札幌市",), 2: ("那覇市",)}
     assert columns.at(np.array([0, 2])).cities == {}
     assert columns.at(np.array([], dtype=np.int64)).cities == {}
+
+
+def test_every_mask_and_limit_fits_its_column():
+    """The index keeps the masks in int32 and the years in int16 (``Columns``): every bit and every value the
+    model fields allow must fit."""
+    columns = Columns.empty(1)
+    for bits, column in (
+        (JSIC_BIT, columns.excluded),
+        (LEGAL_BIT, columns.legal_forms),
+        (KIND_BIT, columns.undetermined),
+    ):
+        column[0] = mask_of(list(bits), bits)
+        assert int(column[0]) == sum(bits.values())
+    columns.max_employees[0] = 2_147_483_647  # PositiveIntegerField's largest
+    columns.max_years[0] = columns.min_years[0] = 32_767  # PositiveSmallIntegerField's largest
+    columns.max_capital[0] = 9_223_372_036_854_775_807  # PositiveBigIntegerField's largest
+    assert (int(columns.max_employees[0]), int(columns.max_years[0])) == (2_147_483_647, 32_767)
+    assert int(columns.max_capital[0]) == 9_223_372_036_854_775_807
