@@ -188,6 +188,7 @@ def test_on_postgresql_the_search_text_is_stored_with_lz4(db):
     subsidy = make_subsidy(title="圧縮の確認", body="スマート農業の機械を導入する事業。" * 400)
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT pg_column_compression(text) FROM subsidies_searchentry WHERE subsidy_id = %s", [subsidy.pk]
+            "SELECT pg_column_compression(text) FROM subsidies_searchentry WHERE subsidy_id = %s",
+            [subsidy.pk],
         )
         assert cursor.fetchone() == ("lz4",)
