@@ -305,7 +305,6 @@ def _int64_columns(sql: str, width: int) -> tuple[np.ndarray, ...]:
     for i, value in enumerate(row):
         row[i] = None  # each column's bytes go as soon as it is converted: the build's peak memory
         columns.append(np.frombuffer(value or b"", dtype=">i8").astype(np.int64))
-        del value
     return tuple(columns)
 
 
@@ -398,13 +397,17 @@ def _read_links(relation: "str | hooks.Link"):
     return {option: np.array(ids, dtype=np.int64) for option, ids in pairs.items()}
 
 
+def _held(pks: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    """Which of ``ids`` are in ``pks`` (sorted), as a boolean mask."""
+    if not pks.size or not ids.size:
+        return np.zeros(ids.size, dtype=bool)
+    where = np.minimum(np.searchsorted(pks, ids), pks.size - 1)
+    return pks[where] == ids
+
+
 def _inside(pks: np.ndarray, columns: tuple) -> tuple:
     """The rows of ``columns`` (the first holding listing ids) whose listing is in ``pks`` (sorted)."""
-    ids = columns[0]
-    if not pks.size or not ids.size:
-        return tuple(column[:0] for column in columns)
-    where = np.minimum(np.searchsorted(pks, ids), pks.size - 1)
-    keep = pks[where] == ids
+    keep = _held(pks, columns[0])
     return tuple(column[keep] for column in columns)
 
 
@@ -429,7 +432,7 @@ def _read_conditions(pks: np.ndarray) -> eligibility.Columns:
             f" (CASE e.company_size {cases} ELSE 0 END)::int8 FROM {joined}",
             6,
         )
-        _, keep = _inside(pks, (ids, np.arange(ids.size)))
+        keep = _held(pks, ids)
         where = np.searchsorted(pks, ids[keep])
         del ids
         columns.registered[where] = True

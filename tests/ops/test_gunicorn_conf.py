@@ -26,7 +26,3 @@ def test_post_fork_sets_the_mmap_threshold_through_mallopt(monkeypatch):
     monkeypatch.setattr(ctypes, "CDLL", lambda name: FakeLibc())
     conf.post_fork(server=None, worker=None)
     assert calls == [(-3, 128 * 1024)]
-
-
-def test_post_fork_runs_against_the_real_c_library():
-    load_conf().post_fork(server=None, worker=None)  # glibc here; elsewhere it does nothing
