@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import Resolver404, resolve
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_vary_headers, set_response_etag
 from django.utils.csp import CSP, build_policy
 
 from subsidies import clock, versioning
@@ -79,6 +79,18 @@ class RejectNulMiddleware:
         return False
 
 
+def resolved(request: HttpRequest):
+    """The request's URL match, resolved once for the middleware that look before the view (and kept on the
+    request, where the HTTP caching middleware reads the view's policy also for an answer no view made: a page
+    from the page cache); None when no URL matches."""
+    if request.resolver_match is None:
+        try:
+            request.resolver_match = resolve(request.path_info, getattr(request, "urlconf", None))
+        except Resolver404:
+            return None
+    return request.resolver_match
+
+
 class FastLaneMiddleware:
     """Answers GET and HEAD requests for the views named in ``settings.FAST_LANE_URL_NAMES`` before the session,
     common, CSRF, auth and messages middleware, when the request carries no session cookie (so the visitor is
@@ -101,13 +113,9 @@ class FastLaneMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.method not in ("GET", "HEAD") or settings.SESSION_COOKIE_NAME in request.COOKIES:
             return self.get_response(request)
-        try:
-            match = resolve(request.path_info, getattr(request, "urlconf", None))
-        except Resolver404:
+        match = resolved(request)
+        if match is None or match.view_name not in settings.FAST_LANE_URL_NAMES:
             return self.get_response(request)
-        if match.view_name not in settings.FAST_LANE_URL_NAMES:
-            return self.get_response(request)
-        request.resolver_match = match
         request.user = AnonymousUser()
         response = match.func(request, *match.args, **match.kwargs)
         # What the skipped middleware would have said of such a response: its length, and that it would
@@ -193,11 +201,8 @@ class PublicPageCacheMiddleware:
             return None
         if settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES:
             return None
-        try:
-            match = resolve(request.path_info, getattr(request, "urlconf", None))
-        except Resolver404:
-            return None
-        if match.view_name not in settings.PAGE_CACHE_URL_NAMES:
+        match = resolved(request)
+        if match is None or match.view_name not in settings.PAGE_CACHE_URL_NAMES:
             return None
         digest = hashlib.sha256(cache_path(request).encode()).hexdigest()
         # The JST date too: a page's statuses and days left change at midnight with no staff save.
@@ -209,6 +214,9 @@ class PublicPageCacheMiddleware:
         if settings.SECURE_CSP and CSP_HEADER not in response:
             nonce = getattr(request, "_csp_nonce", None)
             response.headers[CSP_HEADER] = build_policy(settings.SECURE_CSP, nonce)
+        # Its ETag too (what config.http_cache would compute from the body), so a hit hashes nothing.
+        if "ETag" not in response:
+            set_response_etag(response)
         value = (response.content, response.status_code, dict(response.items()))
         cache.set(key, value, settings.PAGE_CACHE_SECONDS)
         now = timezone.now()

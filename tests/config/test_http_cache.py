@@ -410,3 +410,19 @@ def test_the_nonce_of_the_public_page_is_the_one_its_body_carries(client, demo_d
     nonce = detail_page.nonce_for(page)
     assert f"'nonce-{nonce}'" in response["Content-Security-Policy"]
     assert f'nonce="{nonce}"' in response.text
+
+
+@pytest.mark.parametrize("url", [url for url, name, _ in PAGES if name in settings.PAGE_CACHE_URL_NAMES])
+def test_a_page_served_from_the_page_cache_carries_the_headers_its_render_did(client, demo_data, at, settings, url):
+    settings.PAGE_CACHE_SECONDS = 60
+    caches["default"].clear()
+    rendered = client.get(url, headers={"user-agent": BROWSER})
+    assert rendered["X-Page-Cache"] == "miss"
+    for headers in ({}, {"accept-encoding": "gzip"}):
+        served = Client().get(url, headers={"user-agent": BROWSER} | headers)
+        assert served["X-Page-Cache"] == "hit", url
+        assert served["Cache-Control"] == rendered["Cache-Control"], url
+        assert vary(served) == vary(rendered), url
+        assert served["ETag"].removeprefix("W/") == rendered["ETag"].removeprefix("W/"), url
+        assert Client().get(url, headers={"if-none-match": served["ETag"]}).status_code == 304, url
+    caches["default"].clear()
