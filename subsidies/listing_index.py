@@ -535,6 +535,11 @@ def current() -> ListingIndex:
     with _build_lock:
         index = _current.get(alias)
         if index is None or index.token != token:
+            # The old index is let go before the new one is built, not after: a request still using it keeps
+            # its own reference, and the process no longer holds two indexes at once (at 200,000 listings
+            # about 23 MB, and its memoised masks, on top of the build's own peak: benchmarks/README.md).
+            index = None
+            _current.pop(alias, None)
             index = _current[alias] = build(token)
     return index
 

@@ -7,8 +7,10 @@ and every facet count. Then: the index follows every kind of change staff can ma
 """
 
 import datetime
+import gc
 import random
 import time
+import weakref
 
 import pytest
 from django.http import QueryDict
@@ -298,3 +300,22 @@ def test_with_a_shared_cache_a_keyword_is_asked_once_for_every_process(
     assert again.bits.any() and popcount(again.title) == 1
     make_subsidy(title="三つ目の設備")  # a new content version: the cached answer is not used
     assert popcount(listing_index.current().keyword(["設備"]).bits) == 3
+
+
+@pytest.mark.django_db
+def test_a_rebuild_lets_the_old_index_go_before_building_the_new_one(taxonomies, monkeypatch):
+    make_subsidy(title="一つ目")
+    listing_index.forget()
+    old = weakref.ref(listing_index.current())
+    make_subsidy(title="二つ目")  # a new content version
+    held_during_build = []
+    build = listing_index.build
+
+    def watched(token):
+        gc.collect()
+        held_during_build.append(old() is not None)
+        return build(token)
+
+    monkeypatch.setattr(listing_index, "build", watched)
+    assert listing_index.current().size == 2
+    assert held_during_build == [False]
