@@ -413,7 +413,9 @@ def test_the_nonce_of_the_public_page_is_the_one_its_body_carries(client, demo_d
 
 
 @pytest.mark.parametrize("url", [url for url, name, _ in PAGES if name in settings.PAGE_CACHE_URL_NAMES])
-def test_a_page_served_from_the_page_cache_carries_the_headers_its_render_did(client, demo_data, at, settings, url):
+def test_a_page_served_from_the_page_cache_carries_the_headers_its_render_did(
+    client, demo_data, at, settings, url
+):
     settings.PAGE_CACHE_SECONDS = 60
     caches["default"].clear()
     rendered = client.get(url, headers={"user-agent": BROWSER})
