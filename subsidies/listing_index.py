@@ -289,8 +289,9 @@ def _columns(rows, width: int):
     return tuple(array[:, i] for i in range(width))
 
 
-def _int64_columns(sql: str, width: int) -> tuple[np.ndarray, ...]:
-    """The result of ``sql`` (``width`` non-null int8 columns) as NumPy arrays, in one row from PostgreSQL.
+def _int64_columns(sql: str, width: int, dtypes=None) -> tuple[np.ndarray, ...]:
+    """The result of ``sql`` (``width`` non-null int8 columns) as NumPy arrays, in one row from PostgreSQL; each
+    converted to its type in ``dtypes`` (default int64) straight from the bytes, when its values fit a narrower one.
 
     200,000 rows as Python tuples (or as COPY messages) cost more than a second; each column aggregated into one
     ``bytea`` of big-endian integers costs a few milliseconds to read. The aggregates of one query see the rows in
@@ -304,7 +305,7 @@ def _int64_columns(sql: str, width: int) -> tuple[np.ndarray, ...]:
     columns = []
     for i, value in enumerate(row):
         row[i] = None  # each column's bytes go as soon as it is converted: the build's peak memory
-        columns.append(np.frombuffer(value or b"", dtype=">i8").astype(np.int64))
+        columns.append(np.frombuffer(value or b"", dtype=">i8").astype(dtypes[i] if dtypes else np.int64))
     return tuple(columns)
 
 
@@ -384,7 +385,10 @@ def _read_links(relation: "str | hooks.Link"):
         if not options.size:
             return {}
         order = np.argsort(options, kind="stable")
-        options, listings = options[order], listings[order]
+        # One after the other, so that no more than one old column is held beside its sorted copy.
+        listings = listings[order]
+        options = options[order]
+        del order
         starts = np.flatnonzero(np.diff(options, prepend=-1))
         return {
             int(options[start]): ids
@@ -411,6 +415,9 @@ def _inside(pks: np.ndarray, columns: tuple) -> tuple:
     return tuple(column[keep] for column in columns)
 
 
+CONDITION_NUMBERS = ("max_employees", "max_capital", "min_years", "max_years", "size")
+
+
 def _read_conditions(pks: np.ndarray) -> eligibility.Columns:
     """The ``Eligibility`` rows of the published listings as columns in the index's rows.
 
@@ -431,13 +438,15 @@ def _read_conditions(pks: np.ndarray) -> eligibility.Columns:
             " COALESCE(e.min_years, -1)::int8, COALESCE(e.max_years, -1)::int8,"
             f" (CASE e.company_size {cases} ELSE 0 END)::int8 FROM {joined}",
             6,
+            # Each number read straight into its column's type.
+            (np.int64, *(getattr(columns, name).dtype for name in CONDITION_NUMBERS)),
         )
         keep = _held(pks, ids)
         where = np.searchsorted(pks, ids[keep])
         del ids
         columns.registered[where] = True
         # One column at a time, each dropped once copied: the build's peak memory.
-        for name in ("max_employees", "max_capital", "min_years", "max_years", "size"):
+        for name in CONDITION_NUMBERS:
             getattr(columns, name)[where] = numbers.pop(0)[keep]
         with connection.cursor() as cursor:
             cursor.execute(
