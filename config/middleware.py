@@ -9,13 +9,12 @@ from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import Resolver404, resolve
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers, set_response_etag
+from django.utils.cache import set_response_etag
 from django.utils.csp import CSP, build_policy
 
 from subsidies import clock, versioning
@@ -89,41 +88,6 @@ def resolved(request: HttpRequest):
         except Resolver404:
             return None
     return request.resolver_match
-
-
-class FastLaneMiddleware:
-    """Answers GET and HEAD requests for the views named in ``settings.FAST_LANE_URL_NAMES`` before the session,
-    common, CSRF, auth and messages middleware, when the request carries no session cookie (so the visitor is
-    anonymous).
-
-    Such a view reads nothing of the session, the messages or the CSRF token and renders no form that posts,
-    so the middleware that provide those can be skipped.
-    The list is in the settings, beside ``PAGE_CACHE_URL_NAMES``, so that the apps do not import ``config``.
-
-    Those middleware cost about as much CPU as the detail page served from its cache; a visitor without a
-    session has nothing for them to do. Staff (who have a session) and every other view go the whole way.
-    Sits after the security, CSP and X-Frame-Options middleware in MIDDLEWARE, so every answer carries their
-    headers, and after the HTTP caching and compression ones (``config/http_cache.py``), which treat its
-    answers as any other. The view sees ``request.user`` as an ``AnonymousUser`` and ``request.resolver_match`` as usual.
-    """
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.method not in ("GET", "HEAD") or settings.SESSION_COOKIE_NAME in request.COOKIES:
-            return self.get_response(request)
-        match = resolved(request)
-        if match is None or match.view_name not in settings.FAST_LANE_URL_NAMES:
-            return self.get_response(request)
-        request.user = AnonymousUser()
-        response = match.func(request, *match.args, **match.kwargs)
-        # What the skipped middleware would have said of such a response: its length, and that it would
-        # differ with a session (staff see drafts and previews).
-        if not response.streaming and not response.has_header("Content-Length"):
-            response.headers["Content-Length"] = str(len(response.content))
-        patch_vary_headers(response, ("Cookie",))
-        return response
 
 
 def cache_path(request: HttpRequest) -> str:

@@ -81,7 +81,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # After the headers every page carries, before what a visitor without a session has no use for: answers
     # the views named in FAST_LANE_URL_NAMES (the detail page) for such a visitor.
-    "config.middleware.FastLaneMiddleware",
+    "config.fast_lane.FastLaneMiddleware",
     # After CSP (a stored page keeps the policy header it was rendered with), before the session and the rest:
     # a cached page for a visitor without a session is answered here (PAGE_CACHE_URL_NAMES).
     "config.middleware.PublicPageCacheMiddleware",
@@ -204,7 +204,7 @@ HTTP_CACHE_POLICIES = {
 }
 
 # Views answered for a visitor without a session before the session, CSRF and auth middleware
-# (config.middleware.FastLaneMiddleware): they read nothing of those and render no form that posts.
+# (config.fast_lane.FastLaneMiddleware): they read nothing of those and render no form that posts.
 FAST_LANE_URL_NAMES = ["subsidies:detail"]
 
 # A keyword's matching listings are kept in the shared cache, per content version, so that only one app process

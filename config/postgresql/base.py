@@ -21,6 +21,14 @@ such a statement returns makes PostgreSQL refuse the old plan ("cached plan must
 connections opened before it, so app servers are restarted after ``migrate``, as a deploy does anyway.
 
 Selected by ``DATABASES["default"]["ENGINE"] = "config.postgresql"`` (``config/settings.py``).
+
+Kept because the measured difference is large. ``make bench-pages`` with Redis (benchmarks/README.md), one run
+each, back to back on 2026-12-05: against Django's own backend as Django configures it (``CONN_HEALTH_CHECKS``'
+``SELECT 1``, parameters merged client-side, nothing prepared), this one serves the cached listing pages 2,280–2,407
+against 1,958–2,084 requests/s (63–67 % against 56–60 % of the static copy; CPU 0.71–0.76 against 0.85–0.90 ms a
+request, PostgreSQL's share 0.05 against 0.11 ms), the detail page 2,009 against 1,702 (returning browser) and
+1,729 against 1,468 (first visit). Not measured: Django's ``server_side_binding`` option, which would hand every
+query to psycopg's own ``prepare_threshold``. Tests: ``tests/config/test_postgresql_backend.py``.
 """
 
 import select

@@ -68,7 +68,7 @@ def test_a_missing_listing_on_the_fast_lane_is_the_404_page_with_its_headers(cli
 
 def test_the_fast_lane_sits_after_the_headers_and_before_the_session():
     order = settings.MIDDLEWARE
-    lane = order.index("config.middleware.FastLaneMiddleware")
+    lane = order.index("config.fast_lane.FastLaneMiddleware")
     for before in (
         "django.middleware.security.SecurityMiddleware",
         "django.middleware.csp.ContentSecurityPolicyMiddleware",

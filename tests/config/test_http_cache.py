@@ -397,7 +397,7 @@ def test_the_middleware_order_lets_etags_compression_and_the_nonce_work_together
         "django.middleware.csp.ContentSecurityPolicyMiddleware"
     )
     assert position("django.middleware.csp.ContentSecurityPolicyMiddleware") < position(
-        "config.middleware.FastLaneMiddleware"
+        "config.fast_lane.FastLaneMiddleware"
     )
     assert "django.middleware.gzip.GZipMiddleware" not in order
 
