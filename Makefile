@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/hojokin
 
-.PHONY: install node run worker test test-postgres test-browser screenshots lint check bench bench-detail bench-pages clean serve-prod load eval messages
+.PHONY: install node run worker test test-postgres test-browser screenshots lint check bench bench-detail bench-pages bench-memory clean serve-prod load eval messages
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -80,6 +80,9 @@ bench-detail: install
 # Every kind of anonymous page against the same static copy (BENCH_CACHE_URL=redis://... for the shared cache).
 bench-pages: install
 	$(PY) benchmarks/pages_vs_static.py
+# Worker memory at 200,000 listings (BENCH_URL, made by `make bench`), steady and while the index is rebuilt.
+bench-memory: install
+	$(PY) benchmarks/worker_memory.py
 # The search benchmark (PostgreSQL): 2,000 and 200,000 generated listings, each in its own database.
 BENCH_SMALL_URL ?= postgres://postgres@127.0.0.1:5432/hojo_bench2k
 BENCH_URL ?= postgres://postgres@127.0.0.1:5432/hojo_bench
