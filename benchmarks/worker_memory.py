@@ -19,20 +19,19 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import detail_vs_static as stack  # noqa: E402 - the production settings the benchmarks share
+
 ROOT = Path(os.environ.get("BENCH_ROOT", Path(__file__).resolve().parent.parent)).resolve()
 GUNICORN = str(Path(sys.executable).parent / "gunicorn")
 PORT = int(os.environ.get("BENCH_PORT", "8201"))
 DATABASE_URL = os.environ.get("BENCH_URL", "postgres://postgres@127.0.0.1:5432/hojo_bench")
 CACHE_URL = os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/6")
-ENV = os.environ | {
+# The production settings of the other benchmarks (detail_vs_static.ENV), on this database, cache and port.
+ENV = stack.ENV | {
     "DATABASE_URL": DATABASE_URL,
     "CACHE_URL": CACHE_URL,
-    "DJANGO_DEBUG": "0",
-    "DJANGO_SECRET_KEY": "benchmark-only-secret-key-not-for-production-use-0123456789",
-    "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
     "SITE_URL": f"http://127.0.0.1:{PORT}",
-    "DJANGO_LOG_LEVEL": "ERROR",
-    "DJANGO_SECURE_SSL_REDIRECT": "0",
     "WEB_CONCURRENCY": "2",
     "GUNICORN_BIND": f"127.0.0.1:{PORT}",
     "GUNICORN_ACCESS_LOG": "/dev/null",

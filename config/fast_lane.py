@@ -26,10 +26,11 @@ class FastLaneMiddleware:
     so the middleware that provide those can be skipped.
     The list is in the settings, beside ``PAGE_CACHE_URL_NAMES``, so that the apps do not import ``config``.
 
-    A visitor without a session has nothing for those middleware to do. Staff (who have a session) and every other view go the whole way.
-    Sits after the security, CSP and X-Frame-Options middleware in MIDDLEWARE, so every answer carries their
+    A visitor without a session has nothing for those middleware to do. Staff (who have a session) and every
+    other view go the whole way. Sits after the security, CSP and X-Frame-Options middleware in MIDDLEWARE, so every answer carries their
     headers, and after the HTTP caching and compression ones (``config/http_cache.py``), which treat its
-    answers as any other. The view sees ``request.user`` as an ``AnonymousUser`` and ``request.resolver_match`` as usual.
+    answers as any other. The view sees ``request.user`` as an ``AnonymousUser`` and ``request.resolver_match``
+    as usual.
     """
 
     def __init__(self, get_response):

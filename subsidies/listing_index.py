@@ -291,7 +291,8 @@ def _columns(rows, width: int):
 
 def _int64_columns(sql: str, width: int, dtypes=None) -> tuple[np.ndarray, ...]:
     """The result of ``sql`` (``width`` non-null int8 columns) as NumPy arrays, in one row from PostgreSQL; each
-    converted to its type in ``dtypes`` (default int64) straight from the bytes, when its values fit a narrower one.
+    converted straight from the bytes to its type in ``dtypes`` (default int64), which must hold its values
+    (``test_every_mask_and_limit_fits_its_column``).
 
     200,000 rows as Python tuples (or as COPY messages) cost more than a second; each column aggregated into one
     ``bytea`` of big-endian integers costs a few milliseconds to read. The aggregates of one query see the rows in
@@ -544,8 +545,8 @@ def current() -> ListingIndex:
     with _build_lock:
         index = _current.get(alias)
         if index is None or index.token != token:
-            # The old index is let go before the new one is built, not after: a request still using it keeps
-            # its own reference, and the process no longer holds two indexes at once (at 200,000 listings
+            # The old index is let go (this frame's reference too) before the new one is built, not after: a
+            # request still using it keeps its own reference, and the process no longer holds two indexes at once (at 200,000 listings
             # about 23 MB, and its memoised masks, on top of the build's own peak: benchmarks/README.md).
             index = None
             _current.pop(alias, None)
