@@ -29,7 +29,7 @@ from alerts.models import DigestItem, OutgoingMail, SendingSwitch, Subscription
 from alerts.reminders import reminder_due
 from subsidies import listing_index, versioning
 from subsidies.clock import jst_date
-from subsidies.filters import Vocabulary
+from subsidies.vocabulary import Vocabulary
 from subsidies.formatting import format_date, format_days_left, format_deadline, format_yen
 from subsidies.models import Subsidy
 

@@ -19,7 +19,7 @@ from alerts.forms import DeadlineSubscribeForm, SearchSubscribeForm
 from alerts.models import Subscription
 from alerts.reminders import THRESHOLDS
 from subsidies import clock
-from subsidies.filters import Vocabulary
+from subsidies.vocabulary import Vocabulary
 from subsidies.models import ApplicationStatus, Subsidy
 
 

@@ -23,10 +23,9 @@ are compatible when they share a region, or when one's block (地方) is the oth
 The pages rank with ``ranked()``, the same scoring over the in-memory listing index (``subsidies.listing_index``);
 ``similar_queryset`` states it in SQL and is the definition ``ranked()`` is tested against.
 
-Queries: one for the ranked, sliced candidates (with ``select_related("organization")``) and one per
-prefetched relation (regions with their block, purposes, target types, expenses with their category) —
-five in all, whatever the number of listings. The listing's own relations come from its prefetch cache
-when the caller prefetched them (the detail view does).
+Queries: one for the ranked candidates' rows (with ``select_related("organization")``), whatever the number
+of listings. Every listing's terms (regions with their block, purposes, target types, expense categories) come
+from the listing index (``Terms``), which holds them for the content version the page read.
 """
 
 import dataclasses
@@ -39,14 +38,13 @@ from django.core.cache import cache
 from django.db.models import (
     Case,
     F,
-    Prefetch,
     Q,
     QuerySet,
     Value,
     When,
 )
 
-from subsidies import listing_index
+from subsidies import listing_index, versioning
 from subsidies.clock import JST, jst_date
 from subsidies.formatting import format_yen
 from subsidies.models import STATUS_RANK, ApplicationStatus, Region, Subsidy, SubsidyExpense
@@ -77,23 +75,40 @@ PurposeThrough = Subsidy.purposes.through
 TargetThrough = Subsidy.target_types.through
 
 
+@dataclasses.dataclass(frozen=True)
+class Terms:
+    """What a listing is alike by: its regions, purposes, target types and expense categories, the vocabulary's
+    rows in its order (regions with their block), read from the listing index (``ListingIndex.terms``)."""
+
+    regions: list[Region]
+    purposes: list
+    target_types: list
+    categories: list
+
+    @classmethod
+    def of(cls, pk: int, index: listing_index.ListingIndex) -> "Terms":
+        """No query for a listed listing; one per relation for another (a draft, a まとめ記事)."""
+        return cls(
+            regions=index.terms("region", pk),
+            purposes=index.terms("purpose", pk),
+            target_types=index.terms("target", pk),
+            categories=index.terms("expense_category", pk),
+        )
+
+    @property
+    def telling_categories(self) -> list:
+        """The categories that can make two listings alike (not the vague ones)."""
+        return [category for category in self.categories if category.slug not in VAGUE_EXPENSE_SLUGS]
+
+
 @dataclasses.dataclass
 class Similar:
-    """A similar listing, its score and the reasons in words (「同じ目的: 人材育成を行いたい」)."""
+    """A similar listing, its terms, its score and the reasons in words (「同じ目的: 人材育成を行いたい」)."""
 
     subsidy: Subsidy
+    terms: Terms
     score: int
     reasons: list[str]
-
-
-def related_prefetches() -> list:
-    """The prefetches a comparison column needs (regions with their block, expenses with their category)."""
-    return [
-        Prefetch("regions", queryset=Region.objects.select_related("parent")),
-        "purposes",
-        "target_types",
-        Prefetch("expenses", queryset=SubsidyExpense.objects.select_related("category")),
-    ]
 
 
 def _block_id(region: Region) -> int | None:
@@ -220,19 +235,27 @@ def similar_queryset(subsidy: Subsidy, *, on: datetime.datetime) -> QuerySet:
     )
 
 
-def ranked(subsidy: Subsidy, *, on: datetime.datetime, limit: int = LIMIT) -> list[tuple[int, int]]:
+def ranked(
+    subsidy: Subsidy,
+    *,
+    on: datetime.datetime,
+    limit: int = LIMIT,
+    index: listing_index.ListingIndex | None = None,
+) -> list[tuple[int, int]]:
     """(pk, score) of the ``limit`` best candidates: ``similar_queryset``'s ranking, from the listing index.
 
     The same candidates, scores and order as the SQL definition (``tests/comparisons/test_similarity.py``
     compares them), computed over the in-memory bitmaps of ``subsidies.listing_index``: ~10 ms at 200,000
-    listings instead of ~0.5 s for the query, which scores every candidate.
+    listings instead of ~0.5 s for the query, which scores every candidate. The listing's own terms and the
+    region table come from the index too: no query for a listed listing.
     """
-    index = listing_index.current()
-    regions = list(subsidy.regions.all())
+    index = index or listing_index.current(versioning.token_of(subsidy))
+    terms = Terms.of(subsidy.pk, index)
+    regions = terms.regions
     is_national = any(region.code == Region.NATIONAL_CODE for region in regions)
-    purpose_ids = [purpose.pk for purpose in subsidy.purposes.all()]
-    target_ids = [target.pk for target in subsidy.target_types.all()]
-    category_ids = sorted({category.pk for category in _categories(subsidy)})
+    purpose_ids = [purpose.pk for purpose in terms.purposes]
+    target_ids = [target.pk for target in terms.target_types]
+    category_ids = sorted({category.pk for category in terms.telling_categories})
 
     def mask(bits):
         return np.unpackbits(bits, count=index.size).view(bool)
@@ -243,9 +266,9 @@ def ranked(subsidy: Subsidy, *, on: datetime.datetime, limit: int = LIMIT) -> li
     candidates[index.positions_of([subsidy.pk])] = False
     region_ids = {region.pk for region in regions}
     blocks = {block for block in map(_block_id, regions) if block}
-    all_regions = Region.objects.values_list("pk", "parent_id", "code")  # 56 rows
-    in_blocks = {pk for pk, parent, _ in all_regions if pk in blocks or parent in blocks}
-    national_ids = {pk for pk, _, code in all_regions if code == Region.NATIONAL_CODE}
+    all_regions = index.vocabulary.regions
+    in_blocks = {region.pk for region in all_regions if region.pk in blocks or region.parent_id in blocks}
+    national_ids = index.vocabulary.national_ids
     same = mask(index.any_option("region", region_ids))
     block = mask(index.any_option("region", in_blocks)) if blocks else np.zeros(index.size, dtype=bool)
     national = mask(index.any_option("region", national_ids))
@@ -288,40 +311,44 @@ def ranked(subsidy: Subsidy, *, on: datetime.datetime, limit: int = LIMIT) -> li
 def similar_subsidies(subsidy: Subsidy, *, on: datetime.datetime, limit: int = LIMIT) -> list[Similar]:
     """The ``limit`` listings most similar to ``subsidy`` at the moment ``on``, with reasons.
 
-    The ranking query scans every candidate, so its result (pks and scores) is cached; the rows themselves
-    are read fresh (one query and the prefetches), so what the table shows is never older than the request.
+    The ranking scans every candidate, so its result (pks and scores) is cached; the rows themselves are read
+    fresh (one query; their terms from the listing index), so what the table shows is never older than the
+    request.
     """
+    index = listing_index.current(versioning.token_of(subsidy))
     local = on.astimezone(JST)
     key = f"similar:v1:{subsidy.pk}:{subsidy.updated_at.timestamp()}:{jst_date(on)}:{local.hour}:{limit}"
     ranking = cache.get(key)
     if ranking is None:
-        ranking = ranked(subsidy, on=on, limit=limit)
+        ranking = ranked(subsidy, on=on, limit=limit, index=index)
         cache.set(key, ranking, RANKING_CACHE_SECONDS)
     scores = dict(ranking)
-    rows = (
-        Subsidy.objects.listed()
-        .filter(pk__in=scores)
-        .with_status(at=on)
-        .select_related("organization")
-        .prefetch_related(*related_prefetches())
-    )
+    if not scores:
+        return []
+    mine = Terms.of(subsidy.pk, index)
+    rows = Subsidy.objects.listed().filter(pk__in=scores).with_status(at=on).select_related("organization")
     by_pk = {row.pk: row for row in rows}
-    return [Similar(by_pk[pk], scores[pk], reasons(subsidy, by_pk[pk])) for pk, _ in ranking if pk in by_pk]
-
-
-def reasons(subsidy: Subsidy, other: Subsidy) -> list[str]:
-    """Why ``other`` is like ``subsidy``, from their prefetched relations (no queries when prefetched)."""
     found = []
-    purposes = _names(subsidy.purposes.all(), other.purposes.all())
+    for pk, _ in ranking:
+        if pk in by_pk:
+            theirs = Terms.of(pk, index)
+            found.append(Similar(by_pk[pk], theirs, scores[pk], reasons(subsidy, mine, by_pk[pk], theirs)))
+    return found
+
+
+def reasons(subsidy: Subsidy, mine: Terms, other: Subsidy, theirs: Terms) -> list[str]:
+    """Why ``other`` (with its terms ``theirs``) is like ``subsidy`` (with ``mine``); no query."""
+    found = []
+    purposes = _names(mine.purposes, theirs.purposes)
     if purposes:
         found.append(f"同じ目的: {'、'.join(purposes)}")
-    categories = _names(_categories(subsidy), _categories(other))
+    categories = _names(mine.telling_categories, theirs.telling_categories)
     if categories:
         found.append(f"同じ対象経費: {'、'.join(categories)}")
-    targets = _names(subsidy.target_types.all(), other.target_types.all())
+    targets = _names(mine.target_types, theirs.target_types)
     if targets:
         found.append(f"対象者が重なる: {'、'.join(targets)}")
-    region = _region_reason(list(subsidy.regions.all()), list(other.regions.all()))
+    region = _region_reason(mine.regions, theirs.regions)
     if region:
         found.append(region)
     if _same_order(subsidy.max_amount, other.max_amount):
@@ -335,6 +362,7 @@ def reasons(subsidy: Subsidy, other: Subsidy) -> list[str]:
 
 
 def _categories(subsidy: Subsidy) -> list:
+    """The listing's telling expense categories, from its relation (``similar_queryset``, the SQL definition)."""
     return [
         expense.category
         for expense in subsidy.expenses.all()

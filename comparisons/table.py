@@ -10,6 +10,8 @@ import datetime
 from subsidies import formatting
 from subsidies.models import ApplicationStatus, Subsidy
 
+from .similarity import Terms
+
 NOT_STATED = formatting.NOT_STATED
 
 
@@ -39,6 +41,7 @@ class Row:
 class Column:
     subsidy: Subsidy
     status: ApplicationStatus
+    terms: Terms
     reasons: list[str] = dataclasses.field(default_factory=list)
     is_self: bool = False
     remove_url: str = ""
@@ -96,7 +99,7 @@ def _text(value: str) -> Cell:
 
 
 def build_table(columns: list[Column], *, on: datetime.datetime) -> Table:
-    """Rows for ``columns`` (each subsidy with regions, expenses__category and organization loaded)."""
+    """Rows for ``columns`` (each subsidy with its organization loaded)."""
     subsidies = [column.subsidy for column in columns]
     rows = [
         Row("amount", "補助金額", [_amount(s) for s in subsidies]),
@@ -108,15 +111,14 @@ def build_table(columns: list[Column], *, on: datetime.datetime) -> Table:
         Row("difficulty", "難易度", [_text(s.get_difficulty_display()) for s in subsidies]),
         Row("adoption", "採択率", [_adoption_rate(s) for s in subsidies]),
         Row("preparation", "準備目安", [_preparation(s) for s in subsidies]),
-        Row("regions", "対象地域", [_text("、".join(r.name for r in s.regions.all())) for s in subsidies]),
+        Row("regions", "対象地域", [_text("、".join(r.name for r in c.terms.regions)) for c in columns]),
         Row("organization", "主催機関", [Cell(s.organization.name) for s in subsidies]),
     ]
     categories = {}
     covered = []
-    for subsidy in subsidies:
-        mine = {e.category_id for e in subsidy.expenses.all() if e.category_id}
-        covered.append(mine)
-        categories.update({e.category_id: e.category for e in subsidy.expenses.all() if e.category_id})
+    for column in columns:
+        covered.append({category.pk for category in column.terms.categories})
+        categories.update({category.pk: category for category in column.terms.categories})
     for category in sorted(categories.values(), key=lambda c: (c.order, c.pk)):
         cells = [
             Cell("対象", kind="check", checked=True)

@@ -6,7 +6,7 @@ from django import forms
 from django.http import QueryDict
 
 from subsidies.eligibility import BUSINESS_TYPE_BY_KEY, BUSINESS_TYPES, Applicant, LegalForm
-from subsidies.filters import Vocabulary
+from subsidies.vocabulary import Vocabulary
 from subsidies.models import Region
 
 # The profile's parameters. The listing's own parameters (purpose, status, amount, ...) ride along and

@@ -14,7 +14,8 @@ from django.urls import NoReverseMatch, reverse
 
 from subsidies import eligibility
 from subsidies.eligibility import Applicant, Fit, Reason
-from subsidies.filters import ListingFilter, Vocabulary, combined, listing_bits
+from subsidies.filters import ListingFilter, combined, listing_bits
+from subsidies.vocabulary import Vocabulary
 from subsidies.listing_index import ListingIndex, pack
 from subsidies.models import Region, Subsidy
 

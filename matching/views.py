@@ -5,7 +5,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from subsidies import clock, listing_index
-from subsidies.filters import ListingFilter, Vocabulary
+from subsidies.filters import ListingFilter
+from subsidies.vocabulary import Vocabulary
 from subsidies.models import ApplicationStatus, Subsidy
 
 from . import services

@@ -21,21 +21,19 @@ from django.urls import reverse
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 
-from . import calendar, structured_data, versioning
+from . import calendar, listing_index, structured_data, versioning
 from .faq import QA, generated_faqs
 from .formatting import format_deadline
-from .models import Region, Round, Subsidy, SubsidyExpense
+from .models import Round, Subsidy, SubsidyExpense
 from .rendering import Article, normalized, render_article, web_url
 
 CACHE_VERSION = 3
 # Changes that send no signal (``QuerySet.update``, raw SQL) reach the cached parts within this time.
 CACHE_TIMEOUT = 60 * 60
 
-# The related rows the page reads, prefetched once for every section that reads them: regions with their block
-# (the similar table names it) and expenses with their category (the checklist and the similar table read it).
+# The related rows the page reads, prefetched once for every section that reads them: expenses with their
+# category (the checklist reads it). Its regions and target types come from the listing index (``terms``).
 RELATED = (
-    Prefetch("regions", queryset=Region.objects.select_related("parent")),
-    "target_types",
     Prefetch("expenses", queryset=SubsidyExpense.objects.select_related("category")),
     "documents",
     "steps",
@@ -148,14 +146,16 @@ def detail_parts(subsidy: Subsidy) -> DetailParts:
 
 
 def build_parts(subsidy: Subsidy) -> DetailParts:
-    """Everything per-listing the page needs: the listing's row (its article is read if it was deferred) and
-    one query for each kind of related row (``RELATED``, prefetched on ``subsidy`` for the page's other
-    sections too)."""
+    """Everything per-listing the page needs: the listing's row (its article is read if it was deferred), one
+    query for each kind of related row (``RELATED``, prefetched on ``subsidy`` for the page's other sections
+    too), and its regions and target types from the listing index (none for a listed listing)."""
     prefetch_related_objects([subsidy], *RELATED)
+    index = listing_index.current(versioning.token_of(subsidy))
     regions = tuple(
-        RegionLink(region.name, region.tag, region.get_absolute_url()) for region in subsidy.regions.all()
+        RegionLink(region.name, region.tag, region.get_absolute_url())
+        for region in index.terms("region", subsidy.pk)
     )
-    target_types = tuple(str(target) for target in subsidy.target_types.all())
+    target_types = tuple(str(target) for target in index.terms("target", subsidy.pk))
     expenses = tuple(expense.label for expense in subsidy.expenses.all())
     documents = tuple(Document(doc.name, doc.detail) for doc in subsidy.documents.all())
     own_steps = tuple(Step(step.title, step.description) for step in subsidy.steps.all())

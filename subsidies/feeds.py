@@ -4,7 +4,7 @@ from django.contrib.syndication.views import Feed
 from django.utils.feedgenerator import Atom1Feed
 
 from subsidies import clock, listing_index
-from subsidies.filters import ListingFilter, Vocabulary, combined, listing_bits
+from subsidies.filters import ListingFilter, combined, listing_bits
 from subsidies.formatting import format_deadline, format_yen
 from subsidies.models import Subsidy
 
@@ -17,7 +17,7 @@ class LatestSubsidiesFeed(Feed):
     subtitle = "新しく掲載された補助金・助成金（検索条件を URL に付けると、その条件の新着になります）"
 
     def get_object(self, request, *args, **kwargs):
-        listing = ListingFilter(request.GET, now=clock.now(), vocabulary=Vocabulary())
+        listing = ListingFilter(request.GET, now=clock.now(), vocabulary=listing_index.current().vocabulary)
         self.query_string = request.GET.urlencode()
         return listing
 

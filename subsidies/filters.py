@@ -28,13 +28,11 @@ from subsidies.models import (
     STATUS_RANK,
     ApplicationStatus,
     Eligibility,
-    Industry,
-    Purpose,
     Region,
     Subsidy,
     SubsidyQuerySet,
-    TargetType,
 )
+from subsidies.vocabulary import Vocabulary
 
 # Everything but 募集終了: a listing whose period is unknown may well be open, so it is shown (labelled).
 DEFAULT_STATUSES = tuple(s.value for s in ApplicationStatus if s != ApplicationStatus.CLOSED)
@@ -88,47 +86,6 @@ SINGLE_FACETS = ("status", "amount", "deadline_within", "difficulty", "employees
 # 「全国向けを除く」: only listings not open to the whole country (a region's own and its block's).
 NATIONAL_CHOICES = (("exclude", "全国向けを除く"),)
 FILTER_NAMES = ("q", *M2M_FACETS, *SINGLE_FACETS)
-
-
-class Vocabulary:
-    """The taxonomy rows a listing page needs, loaded in four queries."""
-
-    def __init__(self):
-        self.regions = list(Region.objects.all())
-        self.purposes = list(Purpose.objects.all())
-        self.industries = list(Industry.objects.all())
-        self.targets = list(TargetType.objects.all())
-        self.by_slug = {
-            "region": {r.slug: r for r in self.regions},
-            "purpose": {p.slug: p for p in self.purposes},
-            "industry": {i.slug: i for i in self.industries},
-            "target": {t.slug: t for t in self.targets},
-        }
-
-    def region_matches(self, region: Region) -> set[int]:
-        """Ids of the regions whose listings ``in_region(region)`` returns (the 全国/block rule)."""
-        ids = {region.pk}
-        national = {r.pk for r in self.regions if r.code == Region.NATIONAL_CODE}
-        if region.kind == Region.Kind.PREFECTURE:
-            ids |= national | ({region.parent_id} if region.parent_id else set())
-        elif region.kind == Region.Kind.BLOCK:
-            ids |= national | {r.pk for r in self.regions if r.parent_id == region.pk}
-        return ids
-
-    @property
-    def national_ids(self) -> set[int]:
-        return {r.pk for r in self.regions if r.code == Region.NATIONAL_CODE}
-
-    def region_tiers(self, region: Region) -> tuple[set[int], ...]:
-        """The groups of ``region_matches(region)`` a listing page shows one after the other: a prefecture's own
-        listings, then its block's, then 全国's; a block's (with its prefectures'), then 全国's."""
-        national = self.national_ids
-        if region.kind == Region.Kind.PREFECTURE:
-            block = {region.parent_id} if region.parent_id else set()
-            return ({region.pk}, block, national)
-        if region.kind == Region.Kind.BLOCK:
-            return ({region.pk} | {r.pk for r in self.regions if r.parent_id == region.pk}, national)
-        return ()
 
 
 # 締切が近い順: announced deadlines before expected (予定) ones, each by date, undated last.

@@ -72,6 +72,11 @@ class Link:
     option_field: str
 
     @property
+    def options(self) -> type[models.Model]:
+        """The model whose rows are the options (the one ``option_field`` points to)."""
+        return self.model._meta.get_field(self.option_field).related_model
+
+    @property
     def columns(self) -> tuple[str, str]:
         return (
             self.model._meta.get_field(self.listing_field).column,

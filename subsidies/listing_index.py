@@ -31,6 +31,7 @@ from django.db import connection
 
 from subsidies import eligibility, hooks, search, versioning
 from subsidies.models import Eligibility, Subsidy
+from subsidies.vocabulary import Vocabulary
 
 NEVER = np.iinfo(np.int64).max  # a NULL deadline never passes; NULL published_at sorts last
 LONG_AGO = np.iinfo(np.int64).min  # a NULL accepts_from is never in the future
@@ -82,6 +83,8 @@ class ListingIndex:
     amount_rank: np.ndarray  # dense rank of each listing's amount in that order
     # Eligibility conditions (``eligibility.Columns``), in the same rows: /match/ and the employees filter.
     conditions: eligibility.Columns | None = None
+    # The vocabulary of this content version, with the options of the other apps' links (``terms``).
+    vocabulary: Vocabulary | None = None
     views: np.ndarray | None = None
     by_views: np.ndarray | None = None
     views_read_at: float = 0.0
@@ -185,6 +188,23 @@ class ListingIndex:
             return bits
 
         return self._memo(("options", facet, ids), union)
+
+    def terms(self, facet: str, pk: int) -> list:
+        """The options of ``facet`` (a facet or a link, ``relations()``) that listing ``pk`` has: the vocabulary's
+        rows, in its order. A listed listing's are read from the bitmaps (no query); any other's (a draft, a
+        まとめ記事) from its link rows (one query)."""
+        rows = self.vocabulary.rows[facet]
+        position = self.positions_of([pk])
+        if position.size:
+            byte, bit = divmod(int(position[0]), 8)
+            mask = 0x80 >> bit  # np.packbits: the first listing is the high bit of the first byte
+            options = self.options[facet]
+            return [row for option, row in rows.items() if option in options and options[option][byte] & mask]
+        model, listing_field, option_field = _link_fields(relations()[facet])
+        held = set(
+            model.objects.filter(**{listing_field.attname: pk}).values_list(option_field.attname, flat=True)
+        )
+        return [row for option, row in rows.items() if option in held]
 
     def _memo(self, key, compute) -> np.ndarray:
         """A bitmap that depends only on the index (not on the moment), computed once (read-only)."""
@@ -371,14 +391,29 @@ def _read_listings():
     return _columns(((*row[:7], codes.get(row[7], 0)) for row in rows), 8)
 
 
+def relations() -> "dict[str, str | hooks.Link]":
+    """What the index keeps a bitmap per option of: the facets (many-to-many fields) and the other apps' links."""
+    return {**M2M, **hooks.index_links()}
+
+
+def _link_fields(relation: "str | hooks.Link"):
+    """(model, the field holding the listing, the field holding the option) of a facet's or a link's rows."""
+    if isinstance(relation, hooks.Link):
+        meta = relation.model._meta
+        return relation.model, meta.get_field(relation.listing_field), meta.get_field(relation.option_field)
+    field_ = Subsidy._meta.get_field(relation)
+    through = field_.remote_field.through
+    return (
+        through,
+        through._meta.get_field(field_.m2m_field_name()),
+        through._meta.get_field(field_.m2m_reverse_field_name()),
+    )
+
+
 def _read_links(relation: "str | hooks.Link"):
     """Every listing id of every option of one relation: a many-to-many field, or a link another app declared."""
-    if isinstance(relation, hooks.Link):
-        model, (source, target) = relation.model, relation.columns
-    else:
-        field_ = Subsidy._meta.get_field(relation)
-        model = field_.remote_field.through
-        source, target = field_.m2m_column_name(), field_.m2m_reverse_name()
+    model, source, target = _link_fields(relation)
+    source, target = source.column, target.column
     if connection.vendor == "postgresql":
         options, listings = _int64_columns(
             f"SELECT {target}::int8, {source}::int8 FROM {model._meta.db_table} WHERE {target} IS NOT NULL", 2
@@ -523,8 +558,9 @@ def build(token: str) -> ListingIndex:
     amount_key = np.where(max_amount < 0, NEVER, -max_amount)
     index.by_amount = np.lexsort((pks, amount_key))
     _, index.amount_rank = np.unique(amount_key, return_inverse=True)
-    for facet, relation in {**M2M, **hooks.index_links()}.items():
+    for facet, relation in relations().items():
         index.options[facet] = {option: index.bits_of(ids) for option, ids in _read_links(relation).items()}
+    index.vocabulary = Vocabulary(links=hooks.index_links())
     index.conditions = _read_conditions(pks)
     any_industry = index.any_option("industry", index.options["industry"])
     index.no_industry = pack(~np.unpackbits(any_industry, count=index.size).view(bool))
@@ -535,9 +571,13 @@ _current: dict[str, ListingIndex] = {}
 _build_lock = threading.Lock()
 
 
-def current() -> ListingIndex:
-    """The index of the database's present state (rebuilt when the content version has changed)."""
-    token = versioning.current()
+def current(token: str | None = None) -> ListingIndex:
+    """The index of the database's present state (rebuilt when the content version has changed).
+
+    ``token``: the content version, when the caller has read it already (the detail page reads it with the
+    listing's row); else it is read (one query)."""
+    if token is None:
+        token = versioning.current()
     alias = connection.alias
     index = _current.get(alias)
     if index is not None and index.token == token:

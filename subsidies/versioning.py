@@ -81,10 +81,14 @@ def stamp(subsidy: Subsidy) -> str:
     Uses the listing's ``content_version`` attribute when the caller set it (the detail page reads the token
     with the listing's row), else reads the token (one query).
     """
+    return f"{subsidy.pk}:{subsidy.updated_at.timestamp()}:{subsidy.state}:{token_of(subsidy)}"
+
+
+def token_of(subsidy: Subsidy) -> str:
+    """The content version read with the listing's row (its ``content_version`` attribute, which the detail page
+    sets), else the one stored now (one query)."""
     token = getattr(subsidy, "content_version", _UNREAD)
-    if token is _UNREAD:
-        token = current()
-    return f"{subsidy.pk}:{subsidy.updated_at.timestamp()}:{subsidy.state}:{token or ''}"
+    return current() if token is _UNREAD else token or ""
 
 
 def changed(sender=None, **kwargs) -> None:

@@ -3,15 +3,14 @@
 import datetime
 
 from django import template
-from django.db.models import prefetch_related_objects
 from django.template.loader import render_to_string
 
-from subsidies import clock, fragments, versioning
+from subsidies import clock, fragments, listing_index, versioning
 from subsidies.models import Subsidy
 
 from ..links import compare_url
 from ..selection import MAX_COLUMNS, parse_ids
-from ..similarity import related_prefetches, similar_subsidies
+from ..similarity import Terms, similar_subsidies
 from ..table import Column, build_table, status_of
 
 register = template.Library()
@@ -24,8 +23,8 @@ def similar_table(context, subsidy):
     The rendered table is cached (``subsidies.fragments``) under the listing's version and the site's content
     version (an edit of any listing changes it, so the other columns' values are never stale), until the next
     JST hour (the ranking's own cache period, see ``similar_subsidies``) or the next status change of any
-    listing in it, whichever comes first. Rebuilding it makes 5 queries, and 4 more for the listing's own
-    relations unless the page prefetched them (``related_prefetches``).
+    listing in it, whichever comes first. Rebuilding it makes one query (the similar listings' rows) when the
+    ranking is cached, none when nothing is similar; every listing's terms come from the listing index.
     """
     now = context.get("now") or clock.now()
     key = f"comparisons:similar-table:v1:{versioning.stamp(subsidy)}"
@@ -35,11 +34,12 @@ def similar_table(context, subsidy):
 
 
 def _render(subsidy: Subsidy, *, now: datetime.datetime, expiry: fragments.Expiry) -> str:
-    prefetch_related_objects([subsidy], *related_prefetches())
     similar = similar_subsidies(subsidy, on=now)
-    columns = [Column(subsidy, subsidy.status(at=now), is_self=True)]
+    mine = Terms.of(subsidy.pk, listing_index.current(versioning.token_of(subsidy)))
+    columns = [Column(subsidy, subsidy.status(at=now), mine, is_self=True)]
     columns += [
-        Column(item.subsidy, status_of(item.subsidy, on=now), reasons=item.reasons) for item in similar
+        Column(item.subsidy, status_of(item.subsidy, on=now), item.terms, reasons=item.reasons)
+        for item in similar
     ]
     expiry.not_after(clock.next_hour(now))
     for column in columns:

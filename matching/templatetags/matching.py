@@ -11,7 +11,7 @@ from django import template
 from django.template.loader import render_to_string
 
 from subsidies import listing_index
-from subsidies.filters import Vocabulary
+from subsidies.vocabulary import Vocabulary
 
 from .. import services
 from ..forms import PROFILE_FIELDS, ProfileForm

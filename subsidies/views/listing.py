@@ -9,7 +9,6 @@ from subsidies import clock, listing_index
 from subsidies.filters import (
     SORTS,
     ListingFilter,
-    Vocabulary,
     chips,
     combined,
     facet_counts,
@@ -37,8 +36,8 @@ def cards(ids, *, now) -> list[Subsidy]:
 def listing_context(request: HttpRequest, *, fixed=None) -> dict:
     """Everything the listing template shows: filters, facets, one page of cards, notes and suggestions."""
     now = clock.now()
-    listing = ListingFilter(request.GET, now=now, vocabulary=Vocabulary(), fixed=fixed)
     index = listing_index.current()
+    listing = ListingFilter(request.GET, now=now, vocabulary=index.vocabulary, fixed=fixed)
     bits = listing_bits(listing, index)
     counts = facet_counts(listing, index, bits)
     title = index.keyword(listing.terms).title if listing.terms else None
@@ -109,7 +108,7 @@ def home(request: HttpRequest) -> HttpResponse:
     newest = [pk for pk in index.ordered(pack(current), "new", at=now).tolist() if pk not in closing_soon]
     newest = newest[:HOME_ROWS]
     shown = {row.pk: row for row in cards([*closing_soon, *newest], now=now)}
-    regions = list(Region.objects.all())
+    regions = index.vocabulary.regions
     blocks = [r for r in regions if r.kind == Region.Kind.BLOCK]
     tree = [(block, [r for r in regions if r.parent_id == block.pk]) for block in blocks]
     context = {
@@ -117,7 +116,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "newest": [shown[pk] for pk in newest if pk in shown],
         "national": next((r for r in regions if r.code == Region.NATIONAL_CODE), None),
         "region_tree": tree,
-        "purposes": Purpose.objects.all(),
+        "purposes": index.vocabulary.purposes,
         "roundups": Subsidy.objects.published().filter(kind=Subsidy.Kind.ROUNDUP).only("pk", "title"),
         "now": now,
     }

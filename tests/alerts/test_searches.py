@@ -2,7 +2,7 @@ import pytest
 
 from alerts import searches
 from subsidies import listing_index
-from subsidies.filters import Vocabulary
+from subsidies.vocabulary import Vocabulary
 from tests.factories import NOW, jst, make_purpose, make_region, make_subsidy, national
 
 pytestmark = pytest.mark.django_db

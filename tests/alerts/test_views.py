@@ -28,7 +28,7 @@ def test_the_listing_page_offers_the_search_alert_with_its_filters_at_no_extra_q
     make_subsidy(deadline=jst(2099, 1, 1), purposes=[it_purpose])
     listing_index.current()
     url = reverse("subsidies:list") + "?purpose=it"
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(3):
         response = client.get(url)
     page = response.content.decode()
     assert "この条件の新着をメールで受け取る" in page

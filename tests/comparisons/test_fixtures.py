@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from comparisons.similarity import related_prefetches, similar_subsidies
+from comparisons.similarity import similar_subsidies
 from subsidies.models import Subsidy
 from tests.factories import NOW
 
@@ -12,7 +12,7 @@ REFERENCE_FOUR = {155679, 155680, 155681, 155682}
 
 @pytest.fixture
 def seed(demo_data):
-    return Subsidy.objects.prefetch_related(*related_prefetches()).get(pk=SEED)
+    return Subsidy.objects.prefetch_related("purposes", "expenses").get(pk=SEED)
 
 
 def test_the_seed_listings_similar_four_share_its_purpose_or_expenses(seed):

@@ -3,7 +3,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from comparisons.similarity import reasons, similar_subsidies
+from comparisons.similarity import Terms, reasons, similar_subsidies
 from subsidies import listing_index
 from subsidies.models import Region, Subsidy, SubsidyExpense
 from tests.factories import (
@@ -184,7 +184,7 @@ def test_scoring_takes_a_constant_number_of_queries():
         return len(queries)
 
     def cold_and_warm():
-        listing_index.current()  # built by whichever page asks first after a change (+6 queries)
+        listing_index.current()  # built by whichever page asks first after a change
         cache.clear()
         return count(), count()
 
@@ -196,16 +196,19 @@ def test_scoring_takes_a_constant_number_of_queries():
     for _ in range(12):
         other = make_subsidy(purposes=[purpose], target_types=[make_target_type()], regions=[make_region()])
         add_expense(other, category)
-    # Cold: the content version, the region table (for blocks), the rows with their organization and 4
-    # prefetches; warm: the ranking is cached, so no content version or regions.
-    assert few == cold_and_warm() == (7, 5)
+    # The content version (the listing's terms come from the index of that version) and the rows with their
+    # organization, cold or warm (the ranking cached), however many listings.
+    assert few == cold_and_warm() == (2, 2)
 
 
-def test_reasons_read_from_prefetched_relations():
+def test_reasons_read_the_terms_from_the_listing_index_without_a_query(django_assert_num_queries):
     purpose = make_purpose(name="人材育成を行いたい")
     listing = make_subsidy(purposes=[purpose])
     other = make_subsidy(purposes=[purpose])
-    assert reasons(listing, other)[:2] == ["同じ目的: 人材育成を行いたい", "対象地域: 全国"]
+    index = listing_index.current()
+    with django_assert_num_queries(0):
+        found = reasons(listing, Terms.of(listing.pk, index), other, Terms.of(other.pk, index))
+    assert found[:2] == ["同じ目的: 人材育成を行いたい", "対象地域: 全国"]
 
 
 def test_the_index_ranking_is_the_sql_ranking(kanto):
