@@ -80,6 +80,9 @@ def ask_all(workers: list[int], label: str) -> None:
 def main():
     redis_db = CACHE_URL.rsplit("/", 1)[1]
     subprocess.run(["redis-cli", "-n", redis_db, "flushdb"], check=True, capture_output=True)
+    # The pages name their static files through the manifest, as in production (``make serve-prod``).
+    manage = [sys.executable, "manage.py", "collectstatic", "--noinput"]
+    subprocess.run(manage, cwd=ROOT, env=os.environ | ENV, check=True, capture_output=True)
     with open("/tmp/bench-memory-gunicorn.log", "w") as log:
         server = subprocess.Popen(
             [GUNICORN, "-c", "gunicorn.conf.py", "config.wsgi"],

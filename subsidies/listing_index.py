@@ -309,35 +309,61 @@ def _columns(rows, width: int):
     return tuple(array[:, i] for i in range(width))
 
 
-def _int64_columns(sql: str, width: int, dtypes=None) -> tuple[np.ndarray, ...]:
-    """The result of ``sql`` (``width`` non-null int8 columns) as NumPy arrays, in one row from PostgreSQL; each
-    converted straight from the bytes to its type in ``dtypes`` (default int64), which must hold its values
+# How a column of each width travels: PostgreSQL's binary send function, the type it takes, the bytes' dtype.
+# (PostgreSQL has no one-byte integer: a one-byte column travels as int2.)
+_WIRE = {1: ("int2send", "int2", ">i2"), 2: ("int2send", "int2", ">i2"), 4: ("int4send", "int4", ">i4")}
+_WIRE_DEFAULT = ("int8send", "int8", ">i8")
+
+
+def _int_columns(sql: str, dtypes: Sequence) -> tuple[np.ndarray, ...]:
+    """The result of ``sql`` (non-null integer columns, one per dtype in ``dtypes``) as NumPy arrays of those
+    dtypes, in one row from PostgreSQL. Each column travels as narrow as its dtype (int2, int4 or int8) and is
+    converted straight from the bytes; the dtypes must hold the values
     (``test_every_mask_and_limit_fits_its_column``).
 
     200,000 rows as Python tuples (or as COPY messages) cost more than a second; each column aggregated into one
     ``bytea`` of big-endian integers costs a few milliseconds to read. The aggregates of one query see the rows in
     the same order, so the columns stay aligned. ``sql`` must be built from trusted parts only.
     """
-    names = ", ".join(f"c{i}" for i in range(width))
-    aggregates = ", ".join(f"string_agg(int8send(c{i}), ''::bytea)" for i in range(width))
+    dtypes = [np.dtype(dtype) for dtype in dtypes]
+    wires = [_WIRE.get(dtype.itemsize, _WIRE_DEFAULT) for dtype in dtypes]
+    names = ", ".join(f"c{i}" for i in range(len(dtypes)))
+    aggregates = ", ".join(
+        f"string_agg({send}(c{i}::{cast}), ''::bytea)" for i, (send, cast, _) in enumerate(wires)
+    )
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {aggregates} FROM ({sql}) AS q({names})")
         row = list(cursor.fetchone())
     columns = []
-    for i, value in enumerate(row):
+    for i, (value, dtype, (_, _, wire)) in enumerate(zip(row, dtypes, wires, strict=True)):
         row[i] = None  # each column's bytes go as soon as it is converted: the build's peak memory
-        columns.append(np.frombuffer(value or b"", dtype=">i8").astype(dtypes[i] if dtypes else np.int64))
+        columns.append(np.frombuffer(value or b"", dtype=wire).astype(dtype))
+        del value
     return tuple(columns)
+
+
+def _sorted_by_first(columns: tuple) -> tuple:
+    """``columns`` reordered by the first one's values, one column at a time (only one copy is held at once)."""
+    order = np.argsort(columns[0], kind="stable")
+    for column in columns:
+        column[...] = column[order]
+    return columns
 
 
 def _read_views():
     """(ids, view counts) of the published listings (200,000 rows in one row of ``bytea`` on PostgreSQL)."""
     published = Subsidy.State.PUBLISHED
     if connection.vendor == "postgresql":
-        return _int64_columns(
-            f"SELECT id::int8, view_count::int8 FROM {Subsidy._meta.db_table} WHERE state = '{published}'", 2
+        return _int_columns(
+            f"SELECT id::int8, view_count::int8 FROM {Subsidy._meta.db_table} WHERE state = '{published}'",
+            (np.int64, np.int64),
         )
     return _columns(Subsidy.objects.filter(state=published).values_list("pk", "view_count"), 2)
+
+
+# The types of ``_read_listings``' columns: pk, accepts_from, deadline, deadline_expected, rolling,
+# published_at, max_amount, difficulty.
+LISTING_COLUMNS = (np.int64, np.int64, np.int64, bool, bool, np.int64, np.int64, np.int8)
 
 
 def _read_listings():
@@ -352,15 +378,14 @@ def _read_listings():
             return f"COALESCE(round(date_part('epoch', {column}) * 1000000)::int8, {null})"
 
         codes = " ".join(f"WHEN '{value}' THEN {i}" for i, value in enumerate(DIFFICULTIES) if value)
-        columns = _int64_columns(
+        columns = _int_columns(
             f"SELECT id::int8, {epoch('accepts_from', LONG_AGO)}, {epoch('deadline', NEVER)},"
-            f" deadline_expected::int::int8, rolling::int::int8, {epoch('published_at', LONG_AGO)},"
-            f" COALESCE(max_amount, -1)::int8, (CASE difficulty {codes} ELSE 0 END)::int8"
+            f" deadline_expected::int, rolling::int, {epoch('published_at', LONG_AGO)},"
+            f" COALESCE(max_amount, -1)::int8, (CASE difficulty {codes} ELSE 0 END)"
             f" FROM {Subsidy._meta.db_table} WHERE {listed}",
-            8,
+            LISTING_COLUMNS,
         )
-        order = np.argsort(columns[0], kind="stable")
-        return tuple(column[order] for column in columns)
+        return _sorted_by_first(columns)
     rows = [
         (
             pk,
@@ -388,7 +413,8 @@ def _read_listings():
         )
     ]
     codes = {value: i for i, value in enumerate(DIFFICULTIES)}
-    return _columns(((*row[:7], codes.get(row[7], 0)) for row in rows), 8)
+    columns = _columns(((*row[:7], codes.get(row[7], 0)) for row in rows), 8)
+    return tuple(column.astype(dtype) for column, dtype in zip(columns, LISTING_COLUMNS, strict=True))
 
 
 def relations() -> "dict[str, str | hooks.Link]":
@@ -415,8 +441,9 @@ def _read_links(relation: "str | hooks.Link"):
     model, source, target = _link_fields(relation)
     source, target = source.column, target.column
     if connection.vendor == "postgresql":
-        options, listings = _int64_columns(
-            f"SELECT {target}::int8, {source}::int8 FROM {model._meta.db_table} WHERE {target} IS NOT NULL", 2
+        options, listings = _int_columns(
+            f"SELECT {target}, {source} FROM {model._meta.db_table} WHERE {target} IS NOT NULL",
+            (np.int32, np.int64),  # option ids: a vocabulary's, well under 2**31
         )
         if not options.size:
             return {}
@@ -457,7 +484,7 @@ CONDITION_NUMBERS = ("max_employees", "max_capital", "min_years", "max_years", "
 def _read_conditions(pks: np.ndarray) -> eligibility.Columns:
     """The ``Eligibility`` rows of the published listings as columns in the index's rows.
 
-    On PostgreSQL in two queries: the numbers as ``bytea`` columns (``_int64_columns``), and the code lists
+    On PostgreSQL in two queries: the numbers as ``bytea`` columns (``_int_columns``), and the code lists
     grouped by their distinct values with the ids of each group joined (200,000 rows as Python tuples cost
     seconds; the code lists repeat a few values). Elsewhere one query through the ORM.
     """
@@ -469,11 +496,10 @@ def _read_conditions(pks: np.ndarray) -> eligibility.Columns:
         # them in memory (the index holds published listings only).
         joined = f"{Eligibility._meta.db_table} e"
         cases = " ".join(f"WHEN '{value}' THEN {code}" for value, code in sizes.items() if value)
-        ids, *numbers = _int64_columns(
-            "SELECT e.subsidy_id::int8, COALESCE(e.max_employees, -1)::int8, COALESCE(e.max_capital, -1)::int8,"
-            " COALESCE(e.min_years, -1)::int8, COALESCE(e.max_years, -1)::int8,"
-            f" (CASE e.company_size {cases} ELSE 0 END)::int8 FROM {joined}",
-            6,
+        ids, *numbers = _int_columns(
+            "SELECT e.subsidy_id, COALESCE(e.max_employees, -1), COALESCE(e.max_capital, -1),"
+            " COALESCE(e.min_years, -1), COALESCE(e.max_years, -1),"
+            f" (CASE e.company_size {cases} ELSE 0 END) FROM {joined}",
             # Each number read straight into its column's type.
             (np.int64, *(getattr(columns, name).dtype for name in CONDITION_NUMBERS)),
         )
@@ -535,7 +561,6 @@ def _read_conditions(pks: np.ndarray) -> eligibility.Columns:
 
 def build(token: str) -> ListingIndex:
     pks, accepts_from, deadline, expected, rolling, published_at, max_amount, difficulty = _read_listings()
-    rolling, expected = rolling.astype(bool), expected.astype(bool)
     index = ListingIndex(
         token=token,
         pks=pks,
@@ -545,7 +570,7 @@ def build(token: str) -> ListingIndex:
         rolling=rolling,
         published_at=published_at,
         max_amount=max_amount,
-        difficulty=difficulty.astype(np.int8),
+        difficulty=difficulty,
         options={},
         no_industry=pack(np.zeros(len(pks), dtype=bool)),
         # Announced deadlines first, then expected ones; each by date (none last), then pk.
