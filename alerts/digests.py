@@ -29,9 +29,9 @@ from alerts.models import DigestItem, OutgoingMail, SendingSwitch, Subscription
 from alerts.reminders import reminder_due
 from subsidies import listing_index, versioning
 from subsidies.clock import jst_date
-from subsidies.vocabulary import Vocabulary
 from subsidies.formatting import format_date, format_days_left, format_deadline, format_yen
 from subsidies.models import Subsidy
+from subsidies.vocabulary import Vocabulary
 
 MAX_LISTED = 20  # listings shown per saved search in one mail; the rest are a link to the listing
 

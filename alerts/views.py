@@ -19,8 +19,8 @@ from alerts.forms import DeadlineSubscribeForm, SearchSubscribeForm
 from alerts.models import Subscription
 from alerts.reminders import THRESHOLDS
 from subsidies import clock
-from subsidies.vocabulary import Vocabulary
 from subsidies.models import ApplicationStatus, Subsidy
+from subsidies.vocabulary import Vocabulary
 
 
 def _confirm_hours() -> int:

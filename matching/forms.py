@@ -6,8 +6,8 @@ from django import forms
 from django.http import QueryDict
 
 from subsidies.eligibility import BUSINESS_TYPE_BY_KEY, BUSINESS_TYPES, Applicant, LegalForm
-from subsidies.vocabulary import Vocabulary
 from subsidies.models import Region
+from subsidies.vocabulary import Vocabulary
 
 # The profile's parameters. The listing's own parameters (purpose, status, amount, ...) ride along and
 # filter the results on top; the profile's names differ from them so that neither shadows the other.

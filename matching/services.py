@@ -15,9 +15,9 @@ from django.urls import NoReverseMatch, reverse
 from subsidies import eligibility
 from subsidies.eligibility import Applicant, Fit, Reason
 from subsidies.filters import ListingFilter, combined, listing_bits
-from subsidies.vocabulary import Vocabulary
 from subsidies.listing_index import ListingIndex, pack
 from subsidies.models import Region, Subsidy
+from subsidies.vocabulary import Vocabulary
 
 # Listings shown per group (ordered by deadline); the rest are counted. Rendering the cards with their reasons
 # and the form were most of the page's CPU: at 200,000 listings 30 a group cost ~75 ms CPU a request, 10 a

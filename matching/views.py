@@ -6,8 +6,8 @@ from django.views.decorators.http import require_GET
 
 from subsidies import clock, listing_index
 from subsidies.filters import ListingFilter
-from subsidies.vocabulary import Vocabulary
 from subsidies.models import ApplicationStatus, Subsidy
+from subsidies.vocabulary import Vocabulary
 
 from . import services
 from .forms import ProfileForm

@@ -5,7 +5,9 @@ see ``benchmarks/README.md``). The values those counts depend on are small — d
 a few ids per listing — so each process keeps them in NumPy arrays, one row per published listing in primary
 key order, and every many-to-many option (each region, purpose, industry, target type) as a bitmap. A filter is
 then a bitmap, a facet count is ``popcount(filters & option)``, and a page of results is a slice of a
-precomputed order. About 50 bytes per listing plus one bit per listing per option: ~13 MB at 200,000.
+precomputed order. About 50 bytes per listing plus one bit per listing per option: ~17 MB at 200,000
+(``manage.py run_benchmark`` prints it). It also keeps the vocabulary of its content version (``vocabulary.py``,
+read with it) and answers which options one listing has (``terms``), so that pages read neither.
 
 Freshness: the content version (``versioning.py``, one database row) holds a token that every change staff make
 to what a page shows replaces (see ``signals.py``), in the same transaction as the change. Each request reads the token (one
@@ -612,7 +614,7 @@ def current(token: str | None = None) -> ListingIndex:
         if index is None or index.token != token:
             # The old index is let go (this frame's reference too) before the new one is built, not after: a
             # request still using it keeps its own reference, and the process no longer holds two indexes at once (at 200,000 listings
-            # about 23 MB, and its memoised masks, on top of the build's own peak: benchmarks/README.md).
+            # about 17 MB, and its memoised masks, on top of the build's own peak: benchmarks/README.md).
             index = None
             _current.pop(alias, None)
             index = _current[alias] = build(token)
